@@ -1,0 +1,18 @@
+"""The ``steward`` command: Django's management commands (``steward migrate``, ``steward
+import_roster PATH``, ``steward moderate FILE``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["steward", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""Text normalization that defeats disguise without the Scunthorpe problem.
+
+The normalizer turns a comment into a list of *tokens* (whole words), each remembering the span of
+the original text it came from, so that evidence can point at what the author actually wrote.
+
+Disguises undone here: Unicode compatibility forms (NFKC: fullwidth, math alphabets, circled
+letters), case, accents (but ``ñ`` is kept: Spanish "año" and "ano" differ), confusable letters from
+Cyrillic and Greek, zero-width and invisible characters, leetspeak inside words (``sh1t``, ``a$$``),
+masking (``f***``, ``sh*t``; resolved against the lexicon by the caller), spaced or dotted letters
+(``f u c k``, ``f.u.c.k``), letters repeated three times or more, and a small emoji table.
+
+Scunthorpe is avoided by matching whole tokens only (the lexicon matcher pads every token with
+spaces), so "Scunthorpe", "assessment" and "Essex" never contain a hit.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["NormText", "normalize", "light_normalize", "EMOJI_TOKENS"]
+
+# Invisible characters used to split words without a visible gap.
+_INVISIBLE = {
+    "\u00ad", "\u034f", "\u061c", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u180e",
+    "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d",
+    "\u202e", "\u2060", "\u2061", "\u2062", "\u2063", "\u2064", "\ufeff",
+}  # fmt: skip
+
+# Letters from other scripts that look like Latin ones (a hand table of the common cases;
+# NFKC already folds fullwidth and mathematical alphabets).
+_CONFUSABLES = {
+    "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i",
+    "ј": "j", "к": "k", "ӏ": "l", "м": "m", "н": "h", "о": "o", "р": "p", "ԛ": "q", "г": "r",
+    "ѕ": "s", "т": "t", "у": "y", "х": "x", "ԝ": "w", "ь": "b", "ѵ": "v", "п": "n",
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w", "µ": "u", "μ": "u", "ı": "i", "ȷ": "j",
+    "ɑ": "a", "ɡ": "g", "ɩ": "i", "ɪ": "i", "ʏ": "y", "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d",
+    "ᴇ": "e", "ғ": "f", "ʜ": "h", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o",
+    "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ᴢ": "z",
+    "ø": "o", "ð": "d", "ł": "l", "đ": "d", "ß": "ss", "æ": "ae", "œ": "oe",
+}  # fmt: skip
+
+# Symbols and digits read as letters, only inside a token that also has a letter.
+_LEET = {
+    "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "8": "b",
+    "@": "a", "$": "s", "!": "i", "|": "l", "+": "t", "€": "e", "¢": "c", "£": "l",
+}  # fmt: skip
+_MASK = {"*", "#", "•", "·"}
+_TOKEN_SYMBOLS = set(_LEET) | _MASK | {"'", "’"}
+_STRIP_EDGE = "!|'’#+@.·•"
+
+#: Emoji that carry meaning for moderation become tokens the lexicon can name.
+EMOJI_TOKENS = {
+    "🖕": "emojimiddlefinger", "🍆": "emojieggplant", "🍑": "emojipeach", "💦": "emojidroplets",
+    "👅": "emojitongue", "🔫": "emojigun", "🔪": "emojiknife", "🗡": "emojiknife", "💣": "emojibomb",
+    "🧨": "emojibomb", "⚰": "emojicoffin", "🪦": "emojicoffin", "🍺": "emojibeer", "🍻": "emojibeer",
+    "🍷": "emojiwine", "🥃": "emojiliquor", "🍾": "emojiliquor", "🍸": "emojiliquor", "🌿": "emojiherb",
+    "🍃": "emojiherb", "💨": "emojismoke", "🚬": "emojicigarette", "💊": "emojipill", "💉": "emojineedle",
+    "🤬": "emojicursing", "💩": "emojipoop", "🐷": "emojipig", "🐖": "emojipig", "🐒": "emojimonkey",
+    "🐵": "emojimonkey", "🦍": "emojigorilla", "💰": "emojimoney", "🤑": "emojimoney",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class NormText:
+    """A normalized comment: whole-word tokens and where each came from in the original."""
+
+    original: str
+    tokens: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+
+    @property
+    def joined(self) -> str:
+        """Tokens joined by single spaces (what the lexicon and the models read)."""
+        return " ".join(self.tokens)
+
+
+_char_cache: dict[str, str] = {}
+
+
+def _map_char(c: str) -> str:
+    """Fold one character: NFKC, lower case, confusables, accents (keeping ñ), invisibles."""
+    got = _char_cache.get(c)
+    if got is not None:
+        return got
+    if c in _INVISIBLE or "\ufe00" <= c <= "\ufe0f" or "\U000e0000" <= c <= "\U000e007f":
+        out = ""
+    elif c in EMOJI_TOKENS:
+        out = " " + EMOJI_TOKENS[c] + " "
+    else:
+        parts = []
+        for ch in unicodedata.normalize("NFKC", c).lower():
+            ch = _CONFUSABLES.get(ch, ch)
+            if ch == "ñ":
+                parts.append(ch)
+                continue
+            dec = unicodedata.normalize("NFD", ch)
+            parts.append("".join(x for x in dec if not unicodedata.combining(x)))
+        out = "".join(parts)
+    if len(_char_cache) < 50_000:
+        _char_cache[c] = out
+    return out
+
+
+_REPEAT = re.compile(r"(.)\1{2,}")
+
+
+def _squeeze(tok: str) -> str:
+    """Letters repeated three or more times count twice ("fuuuuck" -> "fuuck")."""
+    return _REPEAT.sub(r"\1\1", tok)
+
+
+def _finish(raw: str) -> str | None:
+    """Turn a raw token (letters, digits, leet symbols) into its normalized form, or None."""
+    raw = raw.lstrip(_STRIP_EDGE).rstrip("!|'’#+@.·•")
+    if not raw:
+        return None
+    if not any(ch.isalpha() for ch in raw):
+        digits = "".join(ch for ch in raw if ch.isdigit())
+        return digits or None
+    out = []
+    for ch in raw:
+        if ch in ("'", "’"):
+            continue
+        if ch in _MASK:
+            out.append("*")
+        elif ch.isalpha():
+            out.append(ch)
+        else:
+            out.append(_LEET.get(ch, ""))
+    tok = _squeeze("".join(out))
+    return tok or None
+
+
+def normalize(text: str) -> NormText:
+    """Normalize ``text`` into whole-word tokens with their original spans.
+
+    Masked tokens keep ``*`` for the lexicon to resolve (see :mod:`lexicon`).
+    """
+    # Map characters while remembering the original index of every mapped character.
+    mapped: list[str] = []
+    origin: list[int] = []
+    prev_n = False
+    for i, c in enumerate(text):
+        if c == "\u0303" and prev_n:  # decomposed ñ
+            mapped[-1] = "ñ"
+            continue
+        m = _map_char(c)
+        for ch in m:
+            mapped.append(ch)
+            origin.append(i)
+        prev_n = bool(m) and m[-1] == "n"
+
+    # Cut into raw tokens: runs of letters, digits and leet/mask symbols.
+    raw_tokens: list[tuple[str, int, int]] = []  # (raw, start mapped idx, end mapped idx)
+    start = -1
+    n = len(mapped)
+    for j in range(n + 1):
+        ch = mapped[j] if j < n else " "
+        inside = ch.isalnum() or ch in _TOKEN_SYMBOLS
+        if inside and start < 0:
+            start = j
+        elif not inside and start >= 0:
+            raw_tokens.append(("".join(mapped[start:j]), start, j))
+            start = -1
+    toks: list[str] = []
+    spans: list[tuple[int, int]] = []
+    singles: list[int] = []  # indices in toks of single-letter tokens for run merging
+    last_end = -10
+    for raw, s, e in raw_tokens:
+        tok = raw if raw.startswith("emoji") else _finish(raw)
+        if tok is None:
+            continue
+        o_start, o_end = origin[s], origin[e - 1] + 1
+        # Spaced or dotted letters: "f u c k", "f.u.c.k", "f - u - c - k".
+        gap = "".join(mapped[last_end:s]) if last_end >= 0 else "\n"
+        if len(tok) == 1 and tok.isalpha() and singles and len(gap) <= 3 and "\n" not in gap:
+            singles.append(len(toks))
+        elif len(tok) == 1 and tok.isalpha():
+            _merge_run(toks, spans, singles)
+            singles = [len(toks)]
+        else:
+            _merge_run(toks, spans, singles)
+            singles = []
+        toks.append(tok)
+        spans.append((o_start, o_end))
+        last_end = e
+    _merge_run(toks, spans, singles)
+    return NormText(text, tuple(toks), tuple(spans))
+
+
+def _merge_run(toks: list[str], spans: list[tuple[int, int]], singles: list[int]) -> None:
+    """Merge a run of three or more single letters at the end of ``toks`` into one word."""
+    if len(singles) < 3 or singles[-1] != len(toks) - 1:
+        return
+    first = singles[0]
+    word = _squeeze("".join(toks[first:]))
+    span = (spans[first][0], spans[-1][1])
+    del toks[first:]
+    del spans[first:]
+    toks.append(word)
+    spans.append(span)
+
+
+_WS = re.compile(r"\s+")
+
+
+def light_normalize(text: str) -> str:
+    """NFKC, lower case, invisible characters removed; punctuation and digits kept.
+
+    Used for structured patterns (phone numbers, e-mail addresses, street addresses).
+    """
+    out = unicodedata.normalize("NFKC", text)
+    out = "".join(c for c in out if c not in _INVISIBLE)
+    return _WS.sub(" ", out.lower())
