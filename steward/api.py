@@ -53,6 +53,9 @@ def _mount() -> None:
         ("people", "/"),
         ("registry", "/"),
         ("authorizations", "/"),
+        ("moderation", "/moderation"),
+        ("archive", "/archive"),
+        ("platforms", "/platforms"),
     ]:
         try:
             module = import_module(f"steward.{app}.api")
