@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 
 from steward.core.permissions import is_administrator
 
-_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/webhooks/", "/i18n/", "/healthz")
+_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/api/", "/platforms/webhooks/", "/i18n/", "/healthz")
 
 
 class RequireMFAForAdministratorsMiddleware:
