@@ -154,7 +154,9 @@ class PlatformEvent:
         """
         canonical = json.dumps(self.raw, sort_keys=True, separators=(",", ":"), default=str)
         digest = hashlib.sha256(canonical.encode()).hexdigest()[:16]
-        return f"{self.platform}:{self.account_id}:{self.item}:{self.verb}:{self.object_id}:{digest}"
+        return (
+            f"{self.platform}:{self.account_id}:{self.item}:{self.verb}:{self.object_id}:{digest}"
+        )
 
 
 T = TypeVar("T")
@@ -251,14 +253,18 @@ def get_obj(data: Any, key: str, path: str, *, platform: str = "") -> Mapping[st
         raise MalformedPayload("expected an object", field=path, platform=platform)
     value = data.get(key)
     if not isinstance(value, Mapping):
-        raise MalformedPayload("missing or not an object", field=f"{path}.{key}".lstrip("."), platform=platform)
+        raise MalformedPayload(
+            "missing or not an object", field=f"{path}.{key}".lstrip("."), platform=platform
+        )
     return value
 
 
 def get_list(data: Mapping[str, Any], key: str, path: str, *, platform: str = "") -> list[Any]:
     value = data.get(key)
     if not isinstance(value, list):
-        raise MalformedPayload("missing or not a list", field=f"{path}.{key}".lstrip("."), platform=platform)
+        raise MalformedPayload(
+            "missing or not a list", field=f"{path}.{key}".lstrip("."), platform=platform
+        )
     return value
 
 
@@ -266,7 +272,9 @@ def opt_text(value: Any, path: str, *, platform: str = "") -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise MalformedPayload(f"expected text, got {type(value).__name__}", field=path, platform=platform)
+        raise MalformedPayload(
+            f"expected text, got {type(value).__name__}", field=path, platform=platform
+        )
     return value
 
 
@@ -297,7 +305,9 @@ def parse_time(value: Any, path: str, *, platform: str = "") -> datetime | None:
             try:
                 parsed = datetime.strptime(text, _X_V1_TIME)
             except ValueError:
-                raise MalformedPayload(f"unrecognised time {value!r}", field=path, platform=platform) from None
+                raise MalformedPayload(
+                    f"unrecognised time {value!r}", field=path, platform=platform
+                ) from None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=UTC)
         return parsed.astimezone(UTC)
@@ -390,9 +400,17 @@ class BaseClient:
         if status == 429:
             retry = self.retry_after_from(response)
             self.throttle.block_for(retry)
-            return RateLimited(message, retry_after=retry, platform=self.platform, status_code=status, response=body)
+            return RateLimited(
+                message,
+                retry_after=retry,
+                platform=self.platform,
+                status_code=status,
+                response=body,
+            )
         if status >= 500:
-            return TransientError(message, platform=self.platform, status_code=status, response=body)
+            return TransientError(
+                message, platform=self.platform, status_code=status, response=body
+            )
         if status in (401, 403):
             return AuthError(message, platform=self.platform, status_code=status, response=body)
         if status == 404:
@@ -450,7 +468,9 @@ class BaseClient:
             return {}
         body = self.safe_json(response)
         if body is None:
-            raise MalformedPayload("answer is not a JSON object", field="<response>", platform=self.platform)
+            raise MalformedPayload(
+                "answer is not a JSON object", field="<response>", platform=self.platform
+            )
         return body
 
     @staticmethod
@@ -472,7 +492,9 @@ class BaseClient:
     def list_posts(self, *, cursor: str | None = None, limit: int = 25) -> Page[PlatformPost]:
         raise Unsupported("listing posts is not implemented", platform=self.platform)
 
-    def list_comments(self, post_id: str, *, cursor: str | None = None, limit: int = 50) -> Page[PlatformComment]:
+    def list_comments(
+        self, post_id: str, *, cursor: str | None = None, limit: int = 50
+    ) -> Page[PlatformComment]:
         raise Unsupported("listing comments is not implemented", platform=self.platform)
 
     def iter_comments(self, post_id: str, *, limit: int = 50) -> Iterator[PlatformComment]:
@@ -485,7 +507,7 @@ class BaseClient:
                 return
             cursor = page.next_cursor
 
-    def list_replies(self, comment_id: str) -> list[PlatformComment]:
+    def list_replies(self, comment_id: str, *, post_id: str | None = None) -> list[PlatformComment]:
         raise Unsupported("listing replies is not implemented", platform=self.platform)
 
     def hide_comment(self, comment_id: str, *, post_id: str | None = None) -> ActionResult:
@@ -500,19 +522,29 @@ class BaseClient:
     def reply(self, comment_id: str, text: str, *, post_id: str | None = None) -> ActionResult:
         raise self.unsupported(Action.REPLY)
 
-    def block_author(self, author_id: str) -> ActionResult:
+    def block_author(self, author_id: str, *, comment_id: str | None = None) -> ActionResult:
+        """Block (ban) an author. YouTube needs ``comment_id``: its ban rides on a rejection."""
         raise self.unsupported(Action.BLOCK)
 
     def unblock_author(self, author_id: str) -> ActionResult:
         raise self.unsupported(Action.UNBLOCK)
 
-    def find_own_reply(self, comment_id: str, text: str) -> PlatformComment | None:
+    def private_reply(self, comment_id: str, text: str) -> ActionResult:
+        raise self.unsupported(Action.PRIVATE_REPLY)
+
+    def find_own_reply(
+        self, comment_id: str, text: str, *, post_id: str | None = None
+    ) -> PlatformComment | None:
         """A reply by this account with exactly ``text`` under ``comment_id``, if one exists.
 
         Used by :func:`steward.platforms.idempotency.reply_once` to notice a reply that was
         posted but whose id was never recorded (the worker died after the POST).
         """
-        for reply in self.list_replies(comment_id):
-            if reply.author is not None and reply.author.id == self.account_id and reply.text == text:
+        for reply in self.list_replies(comment_id, post_id=post_id):
+            if self.is_own(reply) and reply.text == text:
                 return reply
         return None
+
+    def is_own(self, comment: PlatformComment) -> bool:
+        """Whether this account wrote ``comment``."""
+        return comment.author is not None and comment.author.id == self.account_id

@@ -56,7 +56,9 @@ class Throttle:
     def check(self, platform: str = "") -> None:
         wait = self._until - self.clock()
         if wait > 0:
-            raise RateLimited("rate limit budget spent; not calling", retry_after=wait, platform=platform)
+            raise RateLimited(
+                "rate limit budget spent; not calling", retry_after=wait, platform=platform
+            )
 
 
 # -- Meta ---------------------------------------------------------------------------------------
@@ -157,7 +159,9 @@ class QuotaLedger:
     In memory; the day is the Pacific-time date, so the ledger empties itself at the reset.
     """
 
-    def __init__(self, *, daily_units: int = 10_000, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, *, daily_units: int = 10_000, clock: Callable[[], float] = time.time
+    ) -> None:
         self.daily_units = daily_units
         self.clock = clock
         self._lock = threading.Lock()

@@ -32,7 +32,9 @@ def _fernet(key: str | bytes) -> MultiFernet:
     try:
         return MultiFernet([Fernet(part.encode()) for part in parts])
     except (ValueError, TypeError) as exc:
-        raise SecretError("token encryption key is not a valid Fernet key (32 url-safe base64 bytes)") from exc
+        raise SecretError(
+            "token encryption key is not a valid Fernet key (32 url-safe base64 bytes)"
+        ) from exc
 
 
 def encrypt_token(plaintext: str, *, key: str | bytes) -> str:
@@ -62,5 +64,7 @@ def key_from_env(environ: Mapping[str, str] | None = None, name: str = "STEWARD_
         with open(env[f"{name}_FILE"], encoding="utf-8") as fh:
             value = fh.read().strip()
     if not value:
-        raise SecretError(f"set {name} (or {name}_FILE) to a Fernet key; generate one with generate_key()")
+        raise SecretError(
+            f"set {name} (or {name}_FILE) to a Fernet key; generate one with generate_key()"
+        )
     return value

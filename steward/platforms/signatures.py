@@ -109,7 +109,9 @@ def tiktok_signature(body: bytes, client_secret: str | bytes, timestamp: int) ->
     webhook mechanism [U]. Confirm before relying on it.
     """
     signed = str(timestamp).encode() + b"." + body
-    return f"t={timestamp},s=" + hmac.new(_secret(client_secret), signed, hashlib.sha256).hexdigest()
+    return (
+        f"t={timestamp},s=" + hmac.new(_secret(client_secret), signed, hashlib.sha256).hexdigest()
+    )
 
 
 def verify_tiktok_signature(
@@ -142,7 +144,9 @@ SIGNATURE_HEADERS = {
 }
 
 
-def verify_webhook(platform: str, headers: Mapping[str, str], body: bytes, secret: str | bytes) -> None:
+def verify_webhook(
+    platform: str, headers: Mapping[str, str], body: bytes, secret: str | bytes
+) -> None:
     """Raise :class:`SignatureInvalid` unless ``body`` carries a valid signature for ``platform``.
 
     ``secret`` is the Meta app secret, the X consumer secret, or the TikTok client secret.
@@ -159,5 +163,6 @@ def verify_webhook(platform: str, headers: Mapping[str, str], body: bytes, secre
         ok = verify_tiktok_signature(body, header, secret)
     if not ok:
         raise SignatureInvalid(
-            f"bad or missing {name} header" if header else f"missing {name} header", platform=platform
+            f"bad or missing {name} header" if header else f"missing {name} header",
+            platform=platform,
         )

@@ -1,0 +1,275 @@
+"""What Facebook Pages and Instagram share: the Graph API client base and the webhook envelope.
+
+Both are Meta's Graph API (platforms.md §1, §2): the same host, ``access_token`` +
+``appsecret_proof`` on every call, the same usage headers and throttling error codes, the same
+webhook envelope ``{"object": ..., "entry": [{"id", "time", "changes": [...] | "messaging": [...]}]}``
+signed with ``X-Hub-Signature-256``. ``facebook/`` and ``instagram/`` subclass and reuse these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, ClassVar
+
+import httpx
+
+from steward.platforms.base import (
+    Action,
+    ActionResult,
+    BaseClient,
+    PlatformAuthor,
+    PlatformEvent,
+    Verb,
+    as_id,
+    get_list,
+    get_obj,
+    opt_id,
+    opt_text,
+    parse_time,
+)
+from steward.platforms.errors import (
+    AuthError,
+    MalformedPayload,
+    NotFound,
+    PermanentError,
+    PlatformError,
+    RateLimited,
+    TransientError,
+)
+from steward.platforms.ratelimit import META_THROTTLE_CODES, parse_meta_usage
+
+GRAPH_URL = "https://graph.facebook.com/v25.0"
+
+#: Meta's feed verbs, including both spellings of an edit seen in real payloads.
+META_VERBS: Mapping[str, Verb] = {
+    "add": Verb.ADD,
+    "edited": Verb.EDIT,
+    "edit": Verb.EDIT,
+    "remove": Verb.REMOVE,
+    "hide": Verb.HIDE,
+    "unhide": Verb.UNHIDE,
+    "block": Verb.BLOCK,
+    "unblock": Verb.UNBLOCK,
+    "mute": Verb.MUTE,
+}
+
+
+def appsecret_proof(access_token: str, app_secret: str) -> str:
+    """``HMAC-SHA256(key=app_secret, msg=access_token)`` in hex (platforms.md §1.1)."""
+    return hmac.new(app_secret.encode(), access_token.encode(), hashlib.sha256).hexdigest()
+
+
+def meta_verb(value: Any, path: str, platform: str) -> Verb:
+    if not isinstance(value, str) or value not in META_VERBS:
+        raise MalformedPayload(f"unknown verb {value!r}", field=path, platform=platform)
+    return META_VERBS[value]
+
+
+def meta_author(value: Mapping[str, Any], path: str, platform: str) -> PlatformAuthor | None:
+    """The author of a change: new payloads carry ``from: {id, name}``, old ones
+    ``sender_id``/``sender_name``; ``from.id`` may be a number."""
+    sender = value.get("from")
+    if isinstance(sender, Mapping) and sender.get("id") not in (None, ""):
+        return PlatformAuthor(
+            id=as_id(sender.get("id"), f"{path}.from.id", platform=platform),
+            name=str(sender.get("name") or ""),
+            username=str(sender.get("username") or ""),
+        )
+    if value.get("sender_id") not in (None, ""):
+        return PlatformAuthor(
+            id=as_id(value.get("sender_id"), f"{path}.sender_id", platform=platform),
+            name=str(value.get("sender_name") or ""),
+        )
+    return None
+
+
+def iter_entries(
+    payload: Mapping[str, Any], expected_object: str, platform: str
+) -> Iterator[tuple[str, int, Mapping[str, Any]]]:
+    """Yield ``(account_id, index, entry)`` for each entry; one POST may carry several."""
+    obj = payload.get("object")
+    if obj != expected_object:
+        raise MalformedPayload(
+            f"expected {expected_object!r}, got {obj!r}", field="object", platform=platform
+        )
+    for i, entry in enumerate(get_list(payload, "entry", "", platform=platform)):
+        if not isinstance(entry, Mapping):
+            raise MalformedPayload("expected an object", field=f"entry[{i}]", platform=platform)
+        yield as_id(entry.get("id"), f"entry[{i}].id", platform=platform), i, entry
+
+
+def parse_messaging(
+    platform: str, account_id: str, items: list[Any], path: str
+) -> list[PlatformEvent]:
+    """``entry[].messaging[]`` (Messenger and Instagram DMs, platforms.md §1.6, §2.3).
+
+    Events only, no content model: the DM archive is the preservation service's business.
+    """
+    events: list[PlatformEvent] = []
+    for j, item in enumerate(items):
+        here = f"{path}[{j}]"
+        if not isinstance(item, Mapping):
+            raise MalformedPayload("expected an object", field=here, platform=platform)
+        sender = item.get("sender")
+        actor = (
+            PlatformAuthor(id=as_id(sender.get("id"), f"{here}.sender.id", platform=platform))
+            if isinstance(sender, Mapping)
+            else None
+        )
+        when = parse_time(item.get("timestamp"), f"{here}.timestamp", platform=platform)
+        verb, key = Verb.OTHER, ""
+        if isinstance(item.get("message"), Mapping):
+            message = item["message"]
+            key = "message"
+            verb = Verb.REMOVE if message.get("is_deleted") else Verb.ADD
+        elif isinstance(item.get("message_edit"), Mapping):
+            key, verb = "message_edit", Verb.EDIT
+        elif isinstance(item.get("read"), Mapping):
+            key, verb = "read", Verb.READ
+        mid = ""
+        if key:
+            mid = opt_id(item[key].get("mid"), f"{here}.{key}.mid", platform=platform)
+        events.append(
+            PlatformEvent(
+                platform=platform,
+                account_id=account_id,
+                item="message",
+                verb=verb,
+                object_id=mid,
+                occurred_at=when,
+                actor=actor,
+                raw=item,
+            )
+        )
+    return events
+
+
+class GraphClient(BaseClient):
+    """Graph API calls with ``access_token`` and ``appsecret_proof``, and Meta's throttling rules."""
+
+    default_base_url: ClassVar[str] = GRAPH_URL
+
+    def __init__(self, *, app_secret: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.app_secret = app_secret
+
+    def auth_headers(self) -> dict[str, str]:
+        return {}
+
+    def auth_params(self) -> dict[str, str]:
+        params = {"access_token": self.access_token}
+        if self.app_secret:
+            params["appsecret_proof"] = appsecret_proof(self.access_token, self.app_secret)
+        return params
+
+    def observe(self, response: httpx.Response) -> None:
+        usage = parse_meta_usage(response.headers)
+        if usage is None:
+            return
+        self.throttle.last_usage_percent = usage.percent
+        if usage.percent >= 100:
+            self.throttle.block_for(usage.regain_seconds or self.default_retry_after)
+
+    def error_for(self, response: httpx.Response) -> PlatformError:
+        body = self.safe_json(response) or {}
+        error = body.get("error") if isinstance(body.get("error"), Mapping) else None
+        if error is None:
+            return super().error_for(response)
+        code = error.get("code")
+        subcode = error.get("error_subcode")
+        message = str(error.get("message") or "Graph API error")
+        kw: dict[str, Any] = {
+            "platform": self.platform,
+            "status_code": response.status_code,
+            "code": code,
+            "response": body,
+        }
+        if code in META_THROTTLE_CODES or response.status_code == 429:
+            usage = parse_meta_usage(response.headers)
+            retry = (
+                usage.regain_seconds if usage and usage.regain_seconds else self.default_retry_after
+            )
+            self.throttle.block_for(retry)
+            return RateLimited(message, retry_after=retry, **kw)
+        if response.status_code >= 500 or code in (1, 2) or error.get("is_transient"):
+            return TransientError(message, **kw)
+        if code in (10, 102, 190) or (isinstance(code, int) and 200 <= code < 300):
+            return AuthError(message, **kw)
+        if (code == 100 and subcode == 33) or response.status_code == 404:
+            return NotFound(message, **kw)
+        return PermanentError(message, **kw)
+
+    def private_reply(self, comment_id: str, text: str) -> ActionResult:
+        """One private message to a commenter (``recipient.comment_id``), within 7 days."""
+        body = self.request_json(
+            "POST",
+            f"/{self.account_id}/messages",
+            json_body={"recipient": {"comment_id": comment_id}, "message": {"text": text}},
+        )
+        created = body.get("message_id")
+        return ActionResult(
+            self.platform,
+            Action.PRIVATE_REPLY,
+            comment_id,
+            200,
+            body,
+            created_id=str(created) if created else None,
+        )
+
+    @staticmethod
+    def next_cursor(body: Mapping[str, Any]) -> str | None:
+        """Cursor paging: follow while ``paging.next`` exists (a page may be empty and still have one)."""
+        paging = body.get("paging")
+        if not isinstance(paging, Mapping) or not paging.get("next"):
+            return None
+        cursors = paging.get("cursors")
+        after = cursors.get("after") if isinstance(cursors, Mapping) else None
+        return str(after) if after else None
+
+
+def parse_changes(
+    payload: Mapping[str, Any],
+    *,
+    expected_object: str,
+    platform: str,
+    change_parsers: Mapping[str, Callable[[str, Mapping[str, Any], str], list[PlatformEvent]]],
+) -> list[PlatformEvent]:
+    """Walk the envelope; dispatch ``changes[]`` by ``field`` and ``messaging[]`` to DMs.
+
+    A change whose ``field`` we do not model becomes one ``Verb.OTHER`` event (kept, not dropped),
+    so the pipeline can log it; the raw delivery is stored anyway.
+    """
+    events: list[PlatformEvent] = []
+    for account_id, i, entry in iter_entries(payload, expected_object, platform):
+        if "messaging" in entry:
+            events += parse_messaging(
+                platform,
+                account_id,
+                get_list(entry, "messaging", f"entry[{i}]", platform=platform),
+                f"entry[{i}].messaging",
+            )
+        if "changes" not in entry:
+            continue
+        for j, change in enumerate(get_list(entry, "changes", f"entry[{i}]", platform=platform)):
+            here = f"entry[{i}].changes[{j}]"
+            if not isinstance(change, Mapping):
+                raise MalformedPayload("expected an object", field=here, platform=platform)
+            name = opt_text(change.get("field"), f"{here}.field", platform=platform)
+            value = get_obj(change, "value", here, platform=platform)
+            parser = change_parsers.get(name or "")
+            if parser is not None:
+                events += parser(account_id, value, f"{here}.value")
+            else:
+                events.append(
+                    PlatformEvent(
+                        platform=platform,
+                        account_id=account_id,
+                        item=name or "unknown",
+                        verb=Verb.OTHER,
+                        object_id=str(value.get("id") or ""),
+                        raw=value,
+                    )
+                )
+    return events
