@@ -43,6 +43,8 @@ class Authorization(models.Model):
     # Fundraiser (1.8.e): what may be promoted, and the phrases that identify it in comments.
     fundraiser_name = models.CharField(max_length=255, blank=True)
     fundraiser_phrases = models.JSONField(default=list, blank=True)
+    # Messaging (records-and-law.md DM-3): whether the parent or guardian was told of the authorization.
+    parent_notified = models.BooleanField(default=False)
 
     valid_from = models.DateTimeField(default=timezone.now)
     valid_until = models.DateTimeField(null=True, blank=True, help_text="Empty: until revoked.")

@@ -14,7 +14,7 @@ from steward.registry.models import Account
 
 def accounts_for(user: Any) -> QuerySet[Account]:
     """District-wide roles see every account; unit leaders see their units' accounts; other staff
-    see the accounts they manage, administer or advise."""
+    see the accounts they manage, administer, advise or reported."""
     scope = scope_for(user)
     qs = Account.objects.select_related("owning_unit", "responsible_administrator", "advisor")
     if scope.district_wide:
@@ -22,11 +22,17 @@ def accounts_for(user: Any) -> QuerySet[Account]:
     q = scope.unit_q("owning_unit__") if scope.unit_paths else Q(pk__in=[])
     if scope.person_id:
         pid = scope.person_id
-        q |= Q(managers__id=pid) | Q(responsible_administrator_id=pid) | Q(advisor_id=pid)
+        q |= (
+            Q(managers__id=pid) | Q(responsible_administrator_id=pid) | Q(advisor_id=pid) | Q(reported_by_id=pid)
+        )
     return qs.filter(q).distinct()
 
 
-def account_get(*, user: Any, pk: int) -> Account:
+def account_get(*, user: Any, pk: int | str) -> Account:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotPermitted("No such account.") from None
     account = accounts_for(user).filter(pk=pk).first()
     if account is None:
         raise NotPermitted("No such account.")
@@ -56,3 +62,62 @@ def accounts_missing_people(accounts: QuerySet[Account]) -> list[tuple[Account, 
     for account in live.filter(responsible_administrator__active=False):
         problems.append((account, "responsible administrator has left", "1.5"))
     return problems
+
+
+def problems_q() -> Q:
+    """Live entries that miss someone who answers for them (1.5): no responsible administrator,
+    one who has left, or a team, class or club account without its advisor."""
+    return ~Q(status=Account.Status.RETIRED) & (
+        Q(responsible_administrator__isnull=True)
+        | Q(responsible_administrator__active=False)
+        | Q(kind__in=Account.ADVISED_KINDS, advisor__isnull=True)
+        | Q(advisor__active=False)
+    )
+
+
+def account_search(
+    *,
+    user: Any,
+    q: str = "",
+    platform: str = "",
+    status: str = "",
+    kind: str = "",
+    unit: Any = None,
+    problems_only: bool = False,
+) -> QuerySet[Account]:
+    """The registry list: what ``user`` may see, filtered. ``unit`` means that unit and everything
+    under it; ``q`` matches handle or name."""
+    qs = accounts_for(user)
+    if q.strip():
+        term = q.strip().lstrip("@")
+        qs = qs.filter(Q(handle__icontains=term) | Q(display_name__icontains=term) | Q(url__icontains=term))
+    if platform:
+        qs = qs.filter(platform=platform)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if unit is not None:
+        qs = qs.filter(owning_unit__path__startswith=unit.path)
+    if problems_only:
+        qs = qs.filter(problems_q())
+    return qs.order_by("display_name", "pk")
+
+
+def account_problems(account: Account) -> list[tuple[str, str]]:
+    """(what is missing, clause) for one entry, shown on its page."""
+    if account.status == Account.Status.RETIRED:
+        return []
+    out = []
+    admin, advisor = account.responsible_administrator, account.advisor
+    if admin is None:
+        out.append(("no responsible administrator", "1.5"))
+    elif not admin.active:
+        out.append(("responsible administrator has left", "1.5"))
+    if account.kind in Account.ADVISED_KINDS and advisor is None:
+        out.append(("no coach, teacher or faculty advisor", "1.5"))
+    elif advisor is not None and not advisor.active:
+        out.append(("advisor has left", "1.5"))
+    if account.status == Account.Status.REQUESTED:
+        out.append(("not registered with LPS Media yet", "1.4"))
+    return out
