@@ -185,3 +185,24 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} in {self.unit} ({self.role})"
+
+
+class RosterImport(models.Model):
+    """One roster import that was carried out (dry runs and refused packages leave no row): who ran
+    it, from what, and the report (counts, offboarding, problems) as it was shown to them."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200)
+    source = models.CharField(max_length=500, blank=True, help_text="File or folder name.")
+    oneroster_version = models.CharField(max_length=20, blank=True)
+    seconds = models.FloatField(default=0)
+    report = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Roster import {self.started_at:%Y-%m-%d %H:%M} ({self.source or 'upload'})"
