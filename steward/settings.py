@@ -143,6 +143,7 @@ if env("OIDC_GOOGLE_CLIENT_ID"):
             "settings": {
                 "server_url": "https://accounts.google.com",
                 "auth_params": {"hd": DISTRICT_EMAIL_DOMAIN, "prompt": "select_account"},
+                "oauth_pkce_enabled": True,
             },
         }
     )
@@ -154,7 +155,10 @@ if env("OIDC_MICROSOFT_CLIENT_ID"):
             "name": "Microsoft Entra ID",
             "client_id": env("OIDC_MICROSOFT_CLIENT_ID"),
             "secret": env("OIDC_MICROSOFT_CLIENT_SECRET"),
-            "settings": {"server_url": f"https://login.microsoftonline.com/{_tenant}/v2.0"},
+            "settings": {
+                "server_url": f"https://login.microsoftonline.com/{_tenant}/v2.0",
+                "oauth_pkce_enabled": True,
+            },
         }
     )
 if _oidc_apps:
@@ -169,6 +173,12 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# One counter per account whether the username or the e-mail was typed; Steward's own lockout page.
+AXES_USERNAME_CALLABLE = "steward.core.auth.axes_username"
+AXES_LOCKOUT_CALLABLE = "steward.core.auth.lockout_response"
+# django-axes locks an account (per username and address); allauth only throttles one address
+# trying many accounts, so that its per-account limit does not pre-empt the lockout page.
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip"}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]

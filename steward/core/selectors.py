@@ -8,8 +8,12 @@ from typing import Any
 def dashboard_summary(*, user: Any) -> dict[str, Any]:
     """Counts and problem lists for the dashboard. Filled in by the registry and people selectors."""
     from steward.authorizations.selectors import grants_expiring
-    from steward.registry.selectors import accounts_for, accounts_missing_people, status_platform_counts
     from steward.people.selectors import offboarded_with_open_responsibilities
+    from steward.registry.selectors import (
+        accounts_for,
+        accounts_missing_people,
+        status_platform_counts,
+    )
 
     accounts = accounts_for(user)
     return {
@@ -18,3 +22,12 @@ def dashboard_summary(*, user: Any) -> dict[str, Any]:
         "expiring": grants_expiring(user=user, days=30),
         "offboarded": offboarded_with_open_responsibilities(user=user),
     }
+
+
+def api_tokens_for(user: Any) -> Any:
+    """The signed-in user's own API tokens (never anyone else's)."""
+    from steward.core.models import ApiToken
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
