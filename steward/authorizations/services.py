@@ -107,6 +107,9 @@ def grant_create(
             _("You can record only authorizations you give yourself."), clause=clause, field="grantor"
         )
 
+    if kind == Authorization.Kind.MESSAGING and (student is None or student.kind != Person.Kind.STUDENT):
+        raise PolicyViolation(_("Name the student this authorization covers."), clause=clause, field="student")
+
     # Scope
     if kind == Authorization.Kind.MESSAGING and account is None and unit is None and student is not None:
         unit = student.school
@@ -121,10 +124,7 @@ def grant_create(
         raise PolicyViolation(_("Name the staff member this authorization is for."), clause=clause, field="grantee")
     if grantee is not None and (grantee.kind != Person.Kind.STAFF or not grantee.active):
         raise PolicyViolation(_("%(person)s is not active staff.") % {"person": grantee}, clause=clause, field="grantee")
-    if kind == Authorization.Kind.MESSAGING:
-        if student is None or student.kind != Person.Kind.STUDENT:
-            raise PolicyViolation(_("Name the student this authorization covers."), clause=clause, field="student")
-    elif student is not None:
+    if kind != Authorization.Kind.MESSAGING and student is not None:
         raise PolicyViolation(_("Only messaging authorizations name a student."), clause=clause, field="student")
     rules.check_grantor_authority(kind=kind, grantor=grantor, target=target, student=student)
 
@@ -208,5 +208,5 @@ def grant_revoke(*, actor: Any, grant: Authorization, reason: str) -> Authorizat
         grant.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
         audit(actor=actor, action="authorizations.grant_revoked", obj=grant, clause=clause,
               before={"revoked_at": None},
-              after={"revoked_at": grant.revoked_at, "revocation_reason": grant.revocation_reason}, note=reason.strip())
+              after=snapshot(grant, ("revoked_at", "revoked_by", "revocation_reason")), note=reason.strip())
     return grant

@@ -179,13 +179,13 @@ def account_update(*, actor: Any, account: Account, **changes: Any) -> Account:
         raise TypeError(f"account_update() cannot change {', '.join(sorted(unknown))}")
     if not rules.can_edit(actor, account):
         raise PermissionDenied(_("You may not change this account."))
-    if account.status == Account.Status.RETIRED:
-        raise PolicyViolation(_("A retired account is kept as it was; reinstate it first."), clause="1.4", field="status")
     new_unit = changes.get("owning_unit")
     if new_unit is not None and not rules.can_edit_unit(actor, new_unit):
         raise PermissionDenied(_("You may not move accounts to this unit."))
     with transaction.atomic():
         account = Account.objects.select_for_update().get(pk=account.pk)
+        if account.status == Account.Status.RETIRED:
+            raise PolicyViolation(_("A retired account is kept as it was; reinstate it first."), clause="1.4", field="status")
         before = _snap(account)
         for name, value in changes.items():
             setattr(account, name, value)
