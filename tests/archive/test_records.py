@@ -1,0 +1,128 @@
+"""Records, the chain in the database, append-only guard, verify command (INT-3, INT-4, REC-2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+
+from steward.archive import services
+from steward.archive.models import ChainHead, Record
+from steward.registry.models import Account
+from tests.archive.conftest import guard_disabled, make_account
+from tests.personas import District
+
+
+def add(account: Account, n: int, **kw: object) -> list[Record]:
+    return [
+        services.record_append(
+            kind="comment",
+            platform=account.platform,
+            source="webhook",
+            account=account,
+            platform_id=f"c{i}",
+            text=f"comment number {i} about the bus schedule",
+            author_id=f"u{i}",
+            author_name=f"Parent {i}",
+            created_at=dt.datetime(2026, 3, 1, 12, i, tzinfo=dt.UTC),
+            raw_payload={"id": f"c{i}", "message": f"comment number {i}", "score": 0.5},
+            **kw,  # type: ignore[arg-type]
+        )
+        for i in range(n)
+    ]
+
+
+def verify_output() -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("archive_verify", stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    return code, out.getvalue() + err.getvalue()
+
+
+def test_append_builds_a_dense_chain(fb_account: Account) -> None:
+    records = add(fb_account, 5)
+    assert [r.seq for r in records] == [1, 2, 3, 4, 5]
+    assert records[1].prev_hash == records[0].hash
+    head = ChainHead.objects.get(chain=f"account:{fb_account.pk}")
+    assert (head.seq, head.hash) == (5, records[-1].hash)
+    assert services.archive_verify().ok
+    # the float in the raw payload did not break hashing: raw is hashed as bytes
+    assert Record.objects.get(pk=records[0].pk).raw_payload.endswith('"score":0.5}')
+
+
+def test_accounts_have_separate_chains(lps: District, fb_account: Account) -> None:
+    other = make_account(lps, "x", "LawrencePS")
+    a = add(fb_account, 2)
+    b = add(other, 2)
+    assert a[0].chain != b[0].chain and b[0].seq == 1
+    assert services.archive_verify().chains == 2
+
+
+def test_new_version_keeps_the_old(fb_account: Account) -> None:
+    (first,) = add(fb_account, 1)
+    hidden = services.record_version_append(
+        previous=first,
+        version="hidden",
+        state="hidden",
+        actor="media_officer",
+        moderation_category="profanity",
+        clause="1.8.b",
+    )
+    assert Record.objects.filter(platform_id="c0").count() == 2
+    assert Record.objects.get(pk=first.pk).state == "published"
+    assert hidden.seq == 2 and hidden.extra["previous_record"] == first.pk
+
+
+def test_altered_row_is_found_by_archive_verify(fb_account: Account) -> None:
+    records = add(fb_account, 6)
+    with guard_disabled(), connection.cursor() as cur:
+        cur.execute(
+            "UPDATE archive_record SET text = %s WHERE id = %s", ["rewritten", records[3].pk]
+        )
+    code, output = verify_output()
+    assert code == 1
+    assert f"record {records[3].pk}" in output and "content" in output
+
+
+def test_deleted_row_is_found_by_archive_verify(fb_account: Account) -> None:
+    records = add(fb_account, 6)
+    with guard_disabled(), connection.cursor() as cur:
+        cur.execute("DELETE FROM archive_record WHERE id = %s", [records[2].pk])
+    code, output = verify_output()
+    assert code == 1 and f"record {records[3].pk}" in output and "missing" in output
+
+
+def test_truncated_tail_is_found(fb_account: Account) -> None:
+    records = add(fb_account, 4)
+    with guard_disabled(), connection.cursor() as cur:
+        cur.execute("DELETE FROM archive_record WHERE id = %s", [records[-1].pk])
+    code, output = verify_output()
+    assert code == 1 and "missing from the end" in output
+
+
+def test_intact_archive_verifies(fb_account: Account) -> None:
+    add(fb_account, 3)
+    code, output = verify_output()
+    assert code == 0 and "OK" in output
+
+
+@pytest.mark.parametrize(
+    "sql", ["UPDATE archive_record SET text = 'x'", "DELETE FROM archive_record"]
+)
+def test_database_refuses_update_and_delete(fb_account: Account, sql: str) -> None:
+    add(fb_account, 2)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute(sql)
+    assert Record.objects.filter(text="x").count() == 0 and Record.objects.count() == 2
+
+
+def test_orm_update_is_refused_too(fb_account: Account) -> None:
+    add(fb_account, 1)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Record.objects.update(state="hidden")
