@@ -14,3 +14,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_TASK_ALWAYS_EAGER = True
+
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    import os
+
+    # One test database per run, so that parallel runs on one server never collide.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_steward_{os.getpid()}"}  # noqa: F405
