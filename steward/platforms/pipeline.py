@@ -1,0 +1,758 @@
+"""The live pipeline: stored event → archive record(s) → engine verdict → platform action → archive.
+
+Every step is re-runnable, because workers die, brokers restart and platforms answer 429 for
+minutes:
+
+* An event is *claimed* with a lease (a conditional UPDATE), so two workers never process it at
+  once and a dead worker's event becomes claimable again when its lease runs out.
+* Each platform event inside a delivery is ingested in one transaction together with an
+  :class:`IngestedEvent` row whose unique key is the event's; re-driving skips what committed.
+* The engine's decision for one version of a comment has a unique idempotency key.
+* Each platform call is a :class:`PlatformAction` row with a unique key (decision id + kind),
+  claimed with a lease. Hiding is idempotent on every platform; a reply whose earlier attempt may
+  have reached the platform is looked up there (``find_own_reply``) before it is posted again.
+* The sweeper re-drives events and actions that are due and not done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import json
+import logging
+import random
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from steward.platforms.base import Action, PlatformComment, PlatformEvent, Verb
+from steward.platforms.errors import (
+    AuthError,
+    MalformedPayload,
+    NotFound,
+    PlatformError,
+    RateLimited,
+    Unsupported,
+)
+from steward.platforms.models import (
+    Comment,
+    IngestedEvent,
+    PlatformConnection,
+    Post,
+    WebhookEvent,
+)
+from steward.registry.models import Account
+
+log = logging.getLogger("steward.live")
+
+LEASE = dt.timedelta(seconds=90)
+MAX_EVENT_ATTEMPTS = 12
+BACKOFF_CAP = 600.0
+COMMENT_ITEMS = frozenset({"comment", "reply", "tweet", "comment_reply"})
+POST_ITEMS = frozenset({"post", "status", "photo", "video", "share", "album", "event", "media"})
+
+PARSERS = {
+    "facebook": "steward.platforms.facebook.parsers",
+    "instagram": "steward.platforms.instagram.parsers",
+    "x": "steward.platforms.x.parsers",
+    "youtube": "steward.platforms.youtube.parsers",
+    "tiktok": "steward.platforms.tiktok.parsers",
+}
+
+
+def backoff(attempts: int, *, base: float = 2.0, cap: float = BACKOFF_CAP) -> float:
+    """Exponential back-off with full jitter on the upper half: 2, 4, 8 ... up to ``cap`` seconds."""
+    delay = min(cap, base ** max(1, attempts))
+    return delay / 2 + random.random() * delay / 2
+
+
+# =============================================================================================
+# Events
+# =============================================================================================
+
+
+def event_claim(event_id: int) -> WebhookEvent | None:
+    """Take the event for this worker, or None if it is done, leased by another worker, or not due."""
+    now = timezone.now()
+    claimed = (
+        WebhookEvent.objects.filter(pk=event_id)
+        .filter(Q(state=WebhookEvent.State.RECEIVED) | Q(state=WebhookEvent.State.PROCESSING, lease_until__lt=now))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(state=WebhookEvent.State.PROCESSING, lease_until=now + LEASE, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    return WebhookEvent.objects.get(pk=event_id)
+
+
+def parse_event(event: WebhookEvent) -> list[PlatformEvent]:
+    """Parse a stored delivery with the platform's parser (or, for poller rows, the JSON we wrote)."""
+    body = bytes(event.body)
+    if event.source != WebhookEvent.Source.WEBHOOK:
+        return [_event_from_observation(json.loads(body))]
+    platform = event.platform
+    if platform == "meta":
+        try:
+            obj = json.loads(body).get("object")
+        except (ValueError, AttributeError):
+            obj = None
+        platform = "instagram" if obj == "instagram" else "facebook"
+    module = importlib.import_module(PARSERS[platform])
+    return list(module.parse_webhook(body))
+
+
+def event_process(event_id: int) -> str:
+    """Process one stored event; safe to call any number of times, from any worker."""
+    event = event_claim(event_id)
+    if event is None:
+        return "skipped"
+    try:
+        items = parse_event(event)
+    except (MalformedPayload, ValueError, KeyError, TypeError) as exc:
+        # Re-parsing the same bytes gives the same answer: fail it, keep it, show it on the page.
+        _event_finish(event, WebhookEvent.State.FAILED, error=f"malformed: {exc}")
+        return "failed"
+    action_ids: list[int] = []
+    resolved_account: Account | None = None
+    try:
+        for index, item in enumerate(items):
+            account, new_actions = ingest(event, item, index=index)
+            resolved_account = resolved_account or account
+            action_ids += new_actions
+    except Exception as exc:  # transient by default: the database, the archive, the engine
+        log.exception("event %s failed on attempt %s", event.pk, event.attempts)
+        if event.attempts >= MAX_EVENT_ATTEMPTS:
+            _event_finish(event, WebhookEvent.State.FAILED, error=repr(exc))
+            return "failed"
+        delay = backoff(event.attempts)
+        WebhookEvent.objects.filter(pk=event.pk).update(
+            state=WebhookEvent.State.RECEIVED,
+            last_error=repr(exc)[:2000],
+            next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
+            lease_until=None,
+        )
+        from steward.platforms.tasks import process_event_task, send_task
+
+        send_task(process_event_task, event.pk, countdown=delay)
+        return "retry"
+    state = WebhookEvent.State.DONE if resolved_account or not items else WebhookEvent.State.IGNORED
+    _event_finish(event, state, items=len(items), account=resolved_account)
+    _enqueue_actions(action_ids)
+    return str(state)
+
+
+def _event_finish(
+    event: WebhookEvent, state: str, *, error: str = "", items: int | None = None, account: Account | None = None
+) -> None:
+    fields: dict[str, Any] = {
+        "state": state,
+        "lease_until": None,
+        "processed_at": timezone.now(),
+        "last_error": error[:2000],
+        "next_attempt_at": None,
+    }
+    if items is not None:
+        fields["items"] = items
+    if account is not None:
+        fields["account"] = account
+    WebhookEvent.objects.filter(pk=event.pk).update(**fields)
+
+
+def _enqueue_actions(action_ids: Iterable[int]) -> None:
+    from steward.platforms.tasks import run_action_task, send_task
+
+    for action_id in action_ids:
+        send_task(run_action_task, action_id)
+
+
+# -- account resolution --------------------------------------------------------------------------
+
+
+def account_for(platform: str, platform_account_id: str) -> Account | None:
+    """The registered account a platform id belongs to (connection first, then the registry)."""
+    conn = (
+        PlatformConnection.objects.select_related("account")
+        .filter(platform=platform, platform_account_id=platform_account_id)
+        .first()
+    )
+    if conn is not None:
+        return conn.account
+    if platform == "facebook":
+        # An Instagram account's webhooks may name the Facebook Page behind it.
+        conn = PlatformConnection.objects.select_related("account").filter(page_id=platform_account_id).first()
+        if conn is not None:
+            return conn.account
+    return (
+        Account.objects.filter(platform=platform, platform_account_id=platform_account_id)
+        .exclude(status=Account.Status.RETIRED)
+        .first()
+    )
+
+
+# -- ingest --------------------------------------------------------------------------------------
+
+
+def _state_after(verb: Verb, current: str) -> str:
+    if verb == Verb.REMOVE:
+        return Comment.State.DELETED
+    if verb == Verb.HIDE:
+        return Comment.State.HIDDEN
+    if verb == Verb.UNHIDE:
+        return Comment.State.VISIBLE
+    return current
+
+
+VERSION_OF_VERB = {
+    Verb.ADD: "created",
+    Verb.EDIT: "edited",
+    Verb.HIDE: "hidden",
+    Verb.UNHIDE: "unhidden",
+    Verb.REMOVE: "deleted_by_author",
+}
+
+
+def ingest(event: WebhookEvent, item: PlatformEvent, *, index: int = 0) -> tuple[Account | None, list[int]]:
+    """Archive one platform event and decide about it, exactly once. Returns the new action ids."""
+    account = account_for(item.platform, item.account_id)
+    if account is None:
+        log.info("no registered account for %s:%s", item.platform, item.account_id)
+        return None, []
+    key = item.dedupe_key[:300]
+    if IngestedEvent.objects.filter(event_key=key).exists():
+        return account, []
+    try:
+        with transaction.atomic():
+            comment = None
+            if item.comment is not None and item.item in COMMENT_ITEMS | {"comment"}:
+                comment, action_ids = _ingest_comment(event, item, account, index=index)
+            else:
+                action_ids = []
+                _ingest_other(event, item, account, index=index)
+            IngestedEvent.objects.create(
+                event_key=key, webhook_event=event, comment=comment, verb=str(item.verb)
+            )
+    except IntegrityError:
+        # Another worker ingested the same event (or created the same comment) first.
+        if IngestedEvent.objects.filter(event_key=key).exists():
+            return account, []
+        raise
+    return account, action_ids
+
+
+def _own_account_ids(account: Account) -> set[str]:
+    ids = {account.platform_account_id}
+    conn = getattr(account, "connection", None)
+    if conn is not None:
+        ids |= {conn.platform_account_id, conn.page_id}
+    return {i for i in ids if i}
+
+
+def _ingest_other(event: WebhookEvent, item: PlatformEvent, account: Account, *, index: int) -> None:
+    """Posts are archived (and kept as context for judging comments); other items stay in the raw
+    event store only."""
+    if item.item not in POST_ITEMS:
+        return
+    text = ""
+    raw = item.raw or {}
+    if isinstance(raw, dict):
+        text = str(raw.get("message") or raw.get("text") or raw.get("caption") or "")
+    if item.verb in (Verb.ADD, Verb.EDIT):
+        Post.objects.update_or_create(
+            account=account, post_id=item.object_id, defaults={"text": text, "created_at": item.occurred_at}
+        )
+    archive_append(
+        kind="post",
+        version=VERSION_OF_VERB.get(item.verb, "created"),
+        account=account,
+        platform=item.platform,
+        platform_id=item.object_id,
+        text=text,
+        platform_created_at=item.occurred_at,
+        source=_archive_source(event),
+        state="deleted" if item.verb == Verb.REMOVE else "published",
+        actor=item.actor.name if item.actor else "",
+        author_platform_id=item.actor.id if item.actor else "",
+        author_name=item.actor.name if item.actor else "",
+        raw_payload=event.body_text,
+        extra={"webhook_event": event.pk, "index": index, "verb": str(item.verb)},
+    )
+
+
+def _archive_source(event: WebhookEvent) -> str:
+    return "poll" if event.source != WebhookEvent.Source.WEBHOOK else "webhook"
+
+
+def _ingest_comment(
+    event: WebhookEvent, item: PlatformEvent, account: Account, *, index: int
+) -> tuple[Comment, list[int]]:
+    pc: PlatformComment = item.comment  # type: ignore[assignment]
+    author = pc.author or item.actor
+    comment, created = Comment.objects.get_or_create(
+        account=account,
+        comment_id=pc.id,
+        defaults={
+            "platform": item.platform,
+            "post_id": pc.post_id,
+            "parent_id": pc.parent_id,
+            "author_id": author.id if author else "",
+            "author_name": (author.name or author.username) if author else "",
+            "text": pc.text or "",
+            "posted_at": pc.created_at or item.occurred_at,
+            "permalink": pc.permalink[:500],
+        },
+    )
+    if not created:
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    before = (comment.text, comment.state)
+    when = item.occurred_at or pc.updated_at or pc.created_at
+    stale = (
+        comment.last_event_at is not None and when is not None and when < comment.last_event_at
+    ) or (comment.state == Comment.State.DELETED and item.verb != Verb.REMOVE and not created)
+    if not stale:
+        # An ``add`` that arrives after an edit must not roll the text back.
+        if pc.text is not None and (item.verb == Verb.EDIT or (item.verb == Verb.ADD and (created or not comment.text))):
+            comment.text = pc.text
+        new_state = _state_after(item.verb, comment.state)
+        if new_state != comment.state:
+            if new_state == Comment.State.HIDDEN and not comment.hidden_by:
+                comment.hidden_by = Comment.HiddenBy.PLATFORM
+            if new_state == Comment.State.VISIBLE:
+                comment.hidden_by = ""
+            comment.state = new_state
+        if author and not comment.author_id:
+            comment.author_id, comment.author_name = author.id, author.name or author.username
+        if when is not None:
+            comment.last_event_at = max(filter(None, [comment.last_event_at, when]))
+    changed = created or (comment.text, comment.state) != before or stale
+    record_id = ""
+    if changed:
+        comment.versions += 1
+        record_id = archive_comment_version(
+            comment,
+            version=VERSION_OF_VERB.get(item.verb, "edited"),
+            text=pc.text if pc.text is not None else comment.text,
+            state=_record_state(_state_after(item.verb, comment.state) if stale else comment.state),
+            source=_archive_source(event),
+            raw_payload=event.body_text,
+            occurred_at=when,
+            extra={"webhook_event": event.pk, "index": index, "verb": str(item.verb), "late": stale},
+        )
+    comment.save()
+    action_ids: list[int] = []
+    judge_it = (
+        item.verb in (Verb.ADD, Verb.EDIT)
+        and not stale
+        and comment.state == Comment.State.VISIBLE
+        and comment.text.strip()
+        and comment.author_id not in _own_account_ids(account)
+    )
+    if judge_it:
+        from steward.moderation.services import decide_by_engine
+
+        action_ids = decide_by_engine(comment=comment, archive_record_id=record_id)
+    return comment, action_ids
+
+
+def _record_state(state: str) -> str:
+    return {"visible": "published", "hidden": "hidden", "deleted": "deleted"}.get(state, state)
+
+
+# =============================================================================================
+# The archive
+# =============================================================================================
+
+
+def archive_append(**fields: Any) -> str:
+    """Append one record through the archive's service; returns its id.
+
+    Runs inside the caller's transaction, so the record and the state it describes commit together.
+    """
+    from steward.archive.services import record_append
+
+    renames = {
+        "parent_platform_id": "parent_id",
+        "thread_platform_id": "thread_id",
+        "author_platform_id": "author_id",
+        "platform_created_at": "created_at",
+    }
+    record = record_append(**{renames.get(k, k): v for k, v in fields.items()})
+    return str(record.pk)
+
+
+def archive_comment_version(
+    comment: Comment,
+    *,
+    version: str,
+    text: str,
+    state: str,
+    source: str,
+    raw_payload: str = "",
+    occurred_at: dt.datetime | None = None,
+    actor: str = "",
+    clause: str = "",
+    category: str = "",
+    extra: dict[str, Any] | None = None,
+) -> str:
+    is_reply = bool(comment.parent_id) and comment.parent_id != comment.post_id
+    return archive_append(
+        kind="reply" if is_reply else "comment",
+        version=version,
+        account=comment.account,
+        platform=comment.platform,
+        platform_id=comment.comment_id,
+        parent_platform_id=comment.parent_id,
+        thread_platform_id=comment.post_id,
+        author_platform_id=comment.author_id,
+        author_name=comment.author_name,
+        text=text,
+        platform_created_at=comment.posted_at or occurred_at,
+        source=source,
+        state=state,
+        actor=actor,
+        clause=clause,
+        moderation_category=category,
+        raw_payload=raw_payload,
+        extra=extra or {},
+    )
+
+
+# =============================================================================================
+# Actions
+# =============================================================================================
+
+
+def action_claim(action_id: int) -> Any:
+    from steward.moderation.models import PlatformAction
+
+    now = timezone.now()
+    claimed = (
+        PlatformAction.objects.filter(pk=action_id)
+        .filter(Q(state=PlatformAction.State.PENDING) | Q(state=PlatformAction.State.RUNNING, lease_until__lt=now))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(state=PlatformAction.State.RUNNING, lease_until=now + LEASE, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return None
+    return PlatformAction.objects.select_related("account", "decision", "decision__comment").get(pk=action_id)
+
+
+def action_run(action_id: int) -> str:
+    """Carry out one action once. Transient failures reschedule it; permanent ones fail it (and
+    queue the comment for a person)."""
+    from steward.moderation.models import PlatformAction
+
+    action = action_claim(action_id)
+    if action is None:
+        return "skipped"
+    if action.kind == PlatformAction.Kind.EMAIL:
+        return _run_email(action)
+    conn = PlatformConnection.objects.filter(account=action.account).first()
+    if conn is None or conn.status != PlatformConnection.Status.ACTIVE:
+        return _action_fail(action, "the account is not connected (or needs reconnecting)", permanent=True)
+    now = timezone.now()
+    if conn.throttled_until and conn.throttled_until > now:
+        return _action_later(action, (conn.throttled_until - now).total_seconds(), "platform throttled")
+    from steward.platforms.services import client_for, connection_mark
+
+    try:
+        client = client_for(conn)
+        result = _call(client, action)
+    except RateLimited as exc:
+        until = timezone.now() + dt.timedelta(seconds=max(1.0, exc.retry_after))
+        PlatformConnection.objects.filter(pk=conn.pk).update(throttled_until=until)
+        return _action_later(action, max(1.0, exc.retry_after), str(exc))
+    except Unsupported as exc:
+        return _action_fail(action, str(exc), permanent=True, unsupported=True)
+    except NotFound as exc:
+        # The comment is gone (deleted by its author): nothing left to hide.
+        if action.kind in (PlatformAction.Kind.HIDE, PlatformAction.Kind.DELETE):
+            return _action_done(action, status_code=exc.status_code or 404, response={"not_found": str(exc)})
+        return _action_fail(action, str(exc), permanent=True)
+    except AuthError as exc:
+        connection_mark(conn=conn, status=PlatformConnection.Status.NEEDS_RECONNECT, error=str(exc))
+        return _action_later(action, backoff(action.attempts, cap=3600), str(exc))
+    except PlatformError as exc:
+        if exc.permanent:
+            return _action_fail(action, str(exc), permanent=True)
+        return _action_later(action, backoff(action.attempts), str(exc))
+    except Exception as exc:  # connection refused and the like are worth retrying
+        log.exception("action %s failed", action.pk)
+        return _action_later(action, backoff(action.attempts), repr(exc))
+    return _action_done(
+        action, status_code=result.status_code, response=dict(result.response or {}), created_id=result.created_id
+    )
+
+
+def _call(client: Any, action: Any) -> Any:
+    from steward.moderation.models import PlatformAction
+    from steward.platforms.base import ActionResult
+
+    kind = action.kind
+    post_id = action.post_id or None
+    if kind == PlatformAction.Kind.HIDE:
+        return client.hide_comment(action.target_id, post_id=post_id)
+    if kind == PlatformAction.Kind.UNHIDE:
+        return client.unhide_comment(action.target_id, post_id=post_id)
+    if kind == PlatformAction.Kind.DELETE:
+        return client.delete_comment(action.target_id, post_id=post_id)
+    if kind == PlatformAction.Kind.BLOCK:
+        return client.block_author(action.target_id, comment_id=action.response.get("comment_id") or None)
+    if kind == PlatformAction.Kind.UNBLOCK:
+        return client.unblock_author(action.target_id)
+    if kind == PlatformAction.Kind.REPLY:
+        if action.attempts > 1:
+            # An earlier attempt may have posted before its worker died or its answer was lost.
+            existing = client.find_own_reply(action.target_id, action.text)
+            if existing is not None:
+                return ActionResult(client.platform, Action.REPLY, action.target_id, 200,
+                                    {"found_existing": existing.id}, created_id=existing.id)  # fmt: skip
+        return client.reply(action.target_id, action.text, post_id=post_id)
+    raise Unsupported(f"unknown action {kind}")
+
+
+def _action_later(action: Any, delay: float, error: str) -> str:
+    from steward.moderation.models import PlatformAction
+    from steward.platforms.tasks import run_action_task, send_task
+
+    PlatformAction.objects.filter(pk=action.pk).update(
+        state=PlatformAction.State.PENDING,
+        lease_until=None,
+        last_error=error[:2000],
+        next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
+    )
+    send_task(run_action_task, action.pk, countdown=delay)
+    return "retry"
+
+
+def _action_fail(action: Any, error: str, *, permanent: bool, unsupported: bool = False) -> str:
+    from steward.moderation.models import PlatformAction, QueueItem
+
+    state = PlatformAction.State.UNSUPPORTED if unsupported else PlatformAction.State.FAILED
+    with transaction.atomic():
+        PlatformAction.objects.filter(pk=action.pk).update(
+            state=state, lease_until=None, last_error=error[:2000], next_attempt_at=None
+        )
+        if action.decision_id:
+            QueueItem.objects.get_or_create(
+                comment=action.decision.comment,
+                reason=QueueItem.Reason.UNSUPPORTED,
+                state=QueueItem.State.OPEN,
+                defaults={"account": action.account, "decision": action.decision,
+                          "note": f"{action.get_kind_display()} could not be done: {error}"[:2000]},
+            )  # fmt: skip
+    return str(state)
+
+
+def _action_done(action: Any, *, status_code: int | None, response: dict[str, Any], created_id: str | None = None) -> str:
+    """Record the platform's answer in the same transaction as the comment's new state and the
+    archive records of both."""
+    from steward.moderation.models import PlatformAction
+
+    with transaction.atomic():
+        locked = PlatformAction.objects.select_for_update().get(pk=action.pk)
+        if locked.state == PlatformAction.State.DONE:
+            return "done"
+        decision = action.decision
+        actor = decision.actor_label if decision else "steward"
+        comment = decision.comment if decision else None
+        changed_state = False
+        if comment is not None:
+            comment = Comment.objects.select_for_update().get(pk=comment.pk)
+            new_state = {
+                PlatformAction.Kind.HIDE: Comment.State.HIDDEN,
+                PlatformAction.Kind.UNHIDE: Comment.State.VISIBLE,
+                PlatformAction.Kind.DELETE: Comment.State.DELETED,
+            }.get(action.kind)
+            if new_state and new_state != comment.state:
+                comment.state = new_state
+                comment.hidden_by = Comment.HiddenBy.STEWARD if new_state == Comment.State.HIDDEN else ""
+                comment.versions += 1
+                comment.save()
+                changed_state = True
+        answer = {
+            "action": action.kind,
+            "action_id": action.pk,
+            "decision": decision.pk if decision else None,
+            "block": action.block_id,
+            "status_code": status_code,
+            "platform_answer": response,
+            "created_id": created_id or "",
+            "attempts": locked.attempts,
+        }
+        clause = (decision.clause if decision else "") or (action.block.clause if action.block_id else "")
+        if comment is not None and changed_state:
+            # The comment's new state is a version of the comment (REC-2), with the platform's answer.
+            record_id = archive_comment_version(
+                comment,
+                version={"hide": "hidden", "unhide": "unhidden", "delete": "removed_by_district"}[action.kind],
+                text=comment.text,
+                state=_record_state(comment.state),
+                source="system",
+                actor=actor,
+                clause=clause,
+                category=decision.category if decision else "",
+                extra=answer,
+            )
+        else:
+            record_id = archive_append(
+                kind="moderation_decision",
+                version="created",
+                account=action.account,
+                platform=action.account.platform,
+                platform_id=f"action:{action.pk}",
+                parent_platform_id=action.target_id,
+                thread_platform_id=comment.post_id if comment else "",
+                author_platform_id=comment.author_id if comment else "",
+                author_name=comment.author_name if comment else "",
+                text=action.text,
+                source="system",
+                state=f"{action.kind}_done",
+                moderation_category=decision.category if decision else "",
+                clause=clause,
+                actor=actor,
+                extra=answer,
+            )
+        PlatformAction.objects.filter(pk=action.pk).update(
+            state=PlatformAction.State.DONE,
+            lease_until=None,
+            done_at=timezone.now(),
+            status_code=status_code,
+            response={**(action.response or {}), **response},
+            created_platform_id=created_id or "",
+            archive_record_id=record_id,
+            last_error="",
+        )
+    return "done"
+
+
+def _run_email(action: Any) -> str:
+    # Mail is sent before it is marked done: a crash in between sends it twice, which for a safety
+    # alert is the right side to err on; it is never *lost*.
+    try:
+        send_mail(
+            subject=action.response.get("subject") or "Steward: comment escalated",
+            message=action.text,
+            from_email=None,
+            recipient_list=[action.recipient],
+        )
+    except Exception as exc:
+        return _action_later(action, backoff(action.attempts), repr(exc))
+    return _action_done(action, status_code=None, response={"sent_to": action.recipient})
+
+
+# =============================================================================================
+# Sweeper
+# =============================================================================================
+
+
+def sweep(*, limit: int = 1000) -> dict[str, int]:
+    """Re-drive events and actions that are due and not done (lost messages, dead workers,
+    retries whose countdown was dropped by a broker restart)."""
+    from steward.moderation.models import PlatformAction
+    from steward.platforms.tasks import process_event_task, run_action_task, send_task
+
+    now = timezone.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    events = list(
+        WebhookEvent.objects.filter(
+            Q(state=WebhookEvent.State.RECEIVED) & due
+            | Q(state=WebhookEvent.State.PROCESSING, lease_until__lt=now)
+        )
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    actions = list(
+        PlatformAction.objects.filter(
+            Q(state=PlatformAction.State.PENDING) & due
+            | Q(state=PlatformAction.State.RUNNING, lease_until__lt=now)
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in events:
+        send_task(process_event_task, pk)
+    for pk in actions:
+        send_task(run_action_task, pk)
+    return {"events": len(events), "actions": len(actions)}
+
+
+# =============================================================================================
+# Poller observations
+# =============================================================================================
+
+
+def _event_from_observation(data: dict[str, Any]) -> PlatformEvent:
+    """Pollers store what they saw as a small JSON document; it becomes a PlatformEvent here."""
+    from steward.platforms.base import PlatformAuthor, parse_time
+
+    author = data.get("author") or {}
+    comment = PlatformComment(
+        platform=data["platform"],
+        id=data["comment_id"],
+        post_id=data.get("post_id", ""),
+        parent_id=data.get("parent_id", "") or data.get("post_id", ""),
+        author=PlatformAuthor(author.get("id", ""), author.get("name", "")) if author.get("id") else None,
+        text=data.get("text"),
+        created_at=parse_time(data.get("created_at"), "created_at"),
+        is_hidden=data.get("is_hidden"),
+    )
+    return PlatformEvent(
+        platform=data["platform"],
+        account_id=data["account_id"],
+        item="comment",
+        verb=Verb(data["verb"]),
+        object_id=data["comment_id"],
+        occurred_at=parse_time(data.get("observed_at"), "observed_at"),
+        comment=comment,
+        raw=data,
+    )
+
+
+def observation_store(*, account: Account, comment: PlatformComment | None, verb: Verb,
+                      comment_id: str = "", source: str = "poll") -> bool:  # fmt: skip
+    """Store a poller's observation as an event row (so it goes through the same pipeline)."""
+    from steward.platforms.services import webhook_store
+
+    conn = getattr(account, "connection", None)
+    data = {
+        "platform": account.platform,
+        "account_id": conn.platform_account_id if conn else account.platform_account_id,
+        "comment_id": comment.id if comment else comment_id,
+        "post_id": comment.post_id if comment else "",
+        "parent_id": comment.parent_id if comment else "",
+        "text": comment.text if comment else None,
+        "author": {"id": comment.author.id, "name": comment.author.name} if comment and comment.author else {},
+        "created_at": comment.created_at.isoformat() if comment and comment.created_at else None,
+        "is_hidden": comment.is_hidden if comment else None,
+        "verb": str(verb),
+        "observed_at": timezone.now().isoformat(),
+    }
+    body = json.dumps(data, sort_keys=True).encode()
+    # Key on what was seen, not when: the same observation twice is one event.
+    seen = {k: v for k, v in data.items() if k != "observed_at"}
+    digest = hashlib.sha256(json.dumps(seen, sort_keys=True).encode()).hexdigest()
+    stored = webhook_store(
+        platform=account.platform,
+        body=body,
+        headers={},
+        signature_ok=True,
+        source=source,
+        dedupe_key=f"{account.platform}:{source}:{digest}",
+    )
+    return not stored.duplicate
+
+
+def appeal_token(decision_id: int) -> str:
+    return signing.dumps(decision_id, salt="steward.appeal")
+
+
+def appeal_url(decision_id: int) -> str:
+    base = str(getattr(settings, "SITE_URL", "")).rstrip("/")
+    return f"{base}/moderation/appeal/{appeal_token(decision_id)}/"

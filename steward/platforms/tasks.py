@@ -1,0 +1,98 @@
+"""Celery tasks of the live path. Each is a thin shell around :mod:`steward.platforms.pipeline`.
+
+With no broker configured the tasks run in-process (``task_always_eager``). With Redis they run on
+workers with ``acks_late`` and ``reject_on_worker_lost`` (settings), so a task whose worker dies is
+redelivered; and because the database, not the broker, is the source of truth, the sweeper
+re-drives anything a lost message left behind (a Redis restart without persistence loses the
+queue, never the events).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+
+log = logging.getLogger("steward.live")
+
+
+def _eager() -> bool:
+    from steward.celery import app
+
+    return bool(app.conf.task_always_eager)
+
+
+def send_task(task: Any, *args: Any, countdown: float | None = None) -> bool:
+    """Enqueue ``task`` without ever raising: the caller has already stored what the task will do.
+
+    In-process mode runs the task now, except a delayed retry, which is left to the sweeper
+    (running it now would turn a 429 storm into a busy loop).
+    """
+    if _eager():
+        if countdown:
+            return False
+        try:
+            task.apply(args=args)
+        except Exception:  # the row records the failure; never fail the caller
+            log.exception("in-process task %s%r failed", task.name, args)
+        return True
+    try:
+        task.apply_async(args=args, countdown=countdown, retry=False)
+        return True
+    except Exception as exc:  # broker down: the sweeper will find the stored row
+        log.warning("could not enqueue %s%r: %s", task.name, args, exc)
+        return False
+
+
+@shared_task(name="steward.platforms.process_event", acks_late=True, reject_on_worker_lost=True)
+def process_event_task(event_id: int) -> str:
+    from steward.platforms.pipeline import event_process
+
+    return event_process(event_id)
+
+
+@shared_task(name="steward.moderation.run_action", acks_late=True, reject_on_worker_lost=True)
+def run_action_task(action_id: int) -> str:
+    from steward.platforms.pipeline import action_run
+
+    return action_run(action_id)
+
+
+@shared_task(name="steward.platforms.sweep")
+def sweep_task() -> dict[str, int]:
+    from steward.platforms.pipeline import sweep
+
+    return sweep()
+
+
+@shared_task(name="steward.platforms.poll", acks_late=True)
+def poll_task(cursor_id: int) -> str:
+    from steward.platforms.pollers import poll_cursor
+
+    return poll_cursor(cursor_id)
+
+
+@shared_task(name="steward.platforms.poll_due")
+def poll_due_task() -> int:
+    from steward.platforms.pollers import polls_due
+
+    count = 0
+    for cursor_id in polls_due():
+        send_task(poll_task, cursor_id)
+        count += 1
+    return count
+
+
+def _schedule(sender: Any, **kwargs: Any) -> None:
+    # Beat (``celery -A steward beat``) sweeps every 30 s and polls every minute.
+    sender.add_periodic_task(30.0, sweep_task.s(), name="steward sweep")
+    sender.add_periodic_task(60.0, poll_due_task.s(), name="steward polls")
+
+
+try:
+    from steward.celery import app as _app
+
+    _app.on_after_finalize.connect(_schedule)
+except ImportError:  # pragma: no cover
+    pass
