@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from steward.core.errors import NotPermitted
 from steward.core.permissions import scope_for
@@ -111,13 +112,13 @@ def account_problems(account: Account) -> list[tuple[str, str]]:
     out = []
     admin, advisor = account.responsible_administrator, account.advisor
     if admin is None:
-        out.append(("no responsible administrator", "1.5"))
+        out.append((_("no responsible administrator"), "1.5"))
     elif not admin.active:
-        out.append(("responsible administrator has left", "1.5"))
+        out.append((_("responsible administrator has left"), "1.5"))
     if account.kind in Account.ADVISED_KINDS and advisor is None:
-        out.append(("no coach, teacher or faculty advisor", "1.5"))
+        out.append((_("no coach, teacher or faculty advisor"), "1.5"))
     elif advisor is not None and not advisor.active:
-        out.append(("advisor has left", "1.5"))
+        out.append((_("advisor has left"), "1.5"))
     if account.status == Account.Status.REQUESTED:
-        out.append(("not registered with LPS Media yet", "1.4"))
+        out.append((_("not registered with LPS Media yet"), "1.4"))
     return out

@@ -1,7 +1,203 @@
-"""Pages (placeholder until the app's views land)."""
+"""Registry pages. Thin: selectors to read, services to write, forms to show refusals."""
 
-from django.http import HttpRequest, HttpResponse
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from steward.core.audit import history_for
+from steward.core.errors import NotPermitted, PolicyViolation
+from steward.people.models import Person
+from steward.registry import rules, selectors, services
+from steward.registry.forms import (
+    AccountFilterForm,
+    AccountForm,
+    AccountReportForm,
+    ManagerForm,
+    ReasonForm,
+    add_violation,
+)
+from steward.registry.models import Account
+
+TRANSITIONS: dict[str, tuple[Any, str, str]] = {
+    # action: (service, title, button)
+    "register": (services.account_register, gettext_lazy("Register this account"), gettext_lazy("Register")),
+    "suspend": (services.account_suspend, gettext_lazy("Suspend this account"), gettext_lazy("Suspend")),
+    "retire": (services.account_retire, gettext_lazy("Retire this account"), gettext_lazy("Retire")),
+    "reinstate": (services.account_reinstate, gettext_lazy("Reinstate this account"), gettext_lazy("Reinstate")),
+}
 
 
-def placeholder(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Not built yet.", status=501)
+def _account(request: HttpRequest, pk: int) -> Account:
+    try:
+        return selectors.account_get(user=request.user, pk=pk)
+    except NotPermitted as exc:
+        raise Http404(str(exc)) from exc
+
+
+@login_required
+def account_list(request: HttpRequest) -> HttpResponse:
+    form = AccountFilterForm(request.GET or None, user=request.user)
+    qs = selectors.account_search(user=request.user, **form.search_args()).prefetch_related("managers")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    problem_ids = set(
+        selectors.account_search(user=request.user, problems_only=True)
+        .filter(pk__in=[a.pk for a in page]).values_list("pk", flat=True)
+    )
+    context = {
+        "form": form, "page": page, "problem_ids": problem_ids, "total": page.paginator.count,
+        "can_create": rules.can_create(request.user), "can_report": rules.can_report(request.user),
+        "querystring": _without_page(request),
+    }
+    template = "registry/_account_results.html" if getattr(request, "htmx", False) else "registry/account_list.html"
+    return render(request, template, context)
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from steward.authorizations.selectors import grant_state, grants_on_account
+
+    account = _account(request, pk)
+    grants = list(grants_on_account(user=request.user, account=account).select_related("grantee", "grantor"))
+    return render(request, "registry/account_detail.html", {
+        "account": account,
+        "problems": selectors.account_problems(account),
+        "managers": account.managers.all(),
+        "grants": [(g, grant_state(g)) for g in grants],
+        "status_changes": account.status_changes.select_related("changed_by").all(),
+        "history": history_for(account),
+        "actions": rules.allowed_actions(request.user, account),
+        "transitions": [(a, TRANSITIONS[a][2]) for a in ("register", "suspend", "reinstate", "retire")],
+        "manager_form": ManagerForm(),
+    })
+
+
+@login_required
+def account_create(request: HttpRequest) -> HttpResponse:
+    if not rules.can_create(request.user):
+        raise PermissionDenied
+    form = AccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.account_create(
+                actor=request.user, register=form.cleaned_data.get("register", False),
+                reason=form.cleaned_data.get("reason", ""), **form.facts(),
+            )
+        except PolicyViolation as exc:
+            add_violation(form, exc)
+        else:
+            messages.success(request, _("Account added to the registry."))
+            return redirect("registry:account_detail", pk=account.pk)
+    return render(request, "registry/account_form.html", {"form": form, "title": _("Add an account")})
+
+
+@login_required
+def account_report(request: HttpRequest) -> HttpResponse:
+    if not rules.can_report(request.user):
+        raise PermissionDenied
+    form = AccountReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.account_request(actor=request.user, reason=form.cleaned_data["reason"], **form.facts())
+        except PolicyViolation as exc:
+            add_violation(form, exc)
+        else:
+            messages.success(request, _("Thank you. LPS Media will review the account and register it."))
+            return redirect("registry:account_detail", pk=account.pk)
+    return render(request, "registry/account_form.html", {
+        "form": form, "title": _("Report an account"),
+        "intro": _("Every account created for an LPS school, program, club, team or initiative is registered with "
+                   "LPS Media (policy 1.4). Tell us about one that is not in the registry yet."),
+    })
+
+
+@login_required
+def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account(request, pk)
+    if "edit" not in rules.allowed_actions(request.user, account):
+        raise PermissionDenied
+    initial = {f: getattr(account, f) for f in services.EDITABLE_FIELDS}
+    form = AccountForm(request.POST or None, user=request.user, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.facts().items() if v != initial.get(k)}
+        try:
+            services.account_update(actor=request.user, account=account, **changes)
+        except PolicyViolation as exc:
+            add_violation(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("registry:account_detail", pk=account.pk)
+    return render(request, "registry/account_form.html", {
+        "form": form, "account": account, "title": _("Edit %(account)s") % {"account": account.display_name},
+    })
+
+
+@login_required
+def account_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    account = _account(request, pk)
+    if action not in TRANSITIONS:
+        raise Http404
+    service, title, button = TRANSITIONS[action]
+    if action not in rules.allowed_actions(request.user, account):
+        raise PermissionDenied
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=request.user, account=account, reason=form.cleaned_data["reason"])
+        except PolicyViolation as exc:
+            add_violation(form, exc)
+        else:
+            messages.success(request, _("Done: %(what)s.") % {"what": title})
+            return redirect("registry:account_detail", pk=account.pk)
+    return render(request, "registry/account_transition.html", {
+        "form": form, "account": account, "action": action, "title": title, "button": button,
+        "problems": selectors.account_problems(account),
+    })
+
+
+@login_required
+@require_POST
+def account_manager_add(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account(request, pk)
+    if "managers" not in rules.allowed_actions(request.user, account):
+        raise PermissionDenied
+    form = ManagerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.account_manager_add(actor=request.user, account=account, person=form.cleaned_data["person"])
+        except PolicyViolation as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Manager added."))
+    else:
+        messages.error(request, _("Choose a staff member."))
+    return redirect("registry:account_detail", pk=account.pk)
+
+
+@login_required
+@require_POST
+def account_manager_remove(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    account = _account(request, pk)
+    if "managers" not in rules.allowed_actions(request.user, account):
+        raise PermissionDenied
+    person = Person.objects.filter(pk=person_pk, managed_accounts=account).first()
+    if person is None:
+        raise Http404
+    services.account_manager_remove(actor=request.user, account=account, person=person)
+    messages.success(request, _("Manager removed."))
+    return redirect("registry:account_detail", pk=account.pk)
