@@ -591,7 +591,7 @@ def request_create(
             actor=actor,
             action="archive.request_received",
             obj=req,
-            after={"due_date": req.due_date},
+            after={"due_date": req.due_date.isoformat()},
         )
     return req
 
@@ -605,7 +605,7 @@ def request_attach_search(
             actor=actor,
             action="archive.request_search_attached",
             obj=request,
-            after={"saved_search": saved_search},
+            after={"saved_search": saved_search.pk},
         )
 
 
@@ -986,7 +986,12 @@ def retention_rule_create(
             actor=actor,
             action="archive.retention_rule_created",
             obj=rule,
-            after={"kind": kind, "account": account, "retain_days": retain_days, "series": series},
+            after={
+                "kind": kind,
+                "account": getattr(account, "pk", None),
+                "retain_days": retain_days,
+                "series": series,
+            },
         )
     return rule
 

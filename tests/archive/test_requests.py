@@ -1,0 +1,164 @@
+"""Records requests: deadlines, redaction review, export bundle, disclosure log (PRR-1..5, FERPA-4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from steward.archive import services
+from steward.archive.bundle import bundle_verify
+from steward.archive.business_days import EASTERN
+from steward.archive.models import DisclosureLog, Record, Redaction
+from steward.archive.selectors import request_deadline
+from steward.core.errors import PolicyViolation
+from steward.registry.models import Account
+from tests.personas import District
+
+
+def comment(account: Account, pid: str, text: str) -> Record:
+    return services.record_append(
+        kind="comment",
+        platform="facebook",
+        source="webhook",
+        account=account,
+        platform_id=pid,
+        text=text,
+        author_name="A Parent",
+        created_at=dt.datetime(2026, 1, 10, tzinfo=dt.UTC),
+        raw_payload={"message": text},
+    )
+
+
+def make_request(lps: District, fb_account: Account) -> object:
+    officer = lps.user("records_officer")
+    req = services.request_create(
+        actor=officer,
+        requester="Eagle-Tribune",
+        received_at=dt.datetime(2026, 1, 16, 10, tzinfo=EASTERN),
+        description="All removed comments about buses in January 2026",
+        officer=lps.records_officer,
+    )
+    ss = services.saved_search_create(
+        actor=officer, name="bus comments", query="bus", filters={"account": fb_account.pk}
+    )
+    services.request_attach_search(actor=officer, request=req, saved_search=ss)
+    return req
+
+
+def test_deadline_friday_before_mlk_day(lps: District, fb_account: Account) -> None:
+    req = make_request(lps, fb_account)
+    assert req.reference == "PRR-2026-001"
+    assert req.due_date == dt.date(2026, 2, 2)
+    with time_machine.travel(dt.datetime(2026, 1, 30, 12, tzinfo=EASTERN)):
+        d = request_deadline(req, dt.date.today())
+        assert d["days_left"] == 1 and d["warn"] and not d["overdue"]
+    with time_machine.travel(dt.datetime(2026, 2, 4, 12, tzinfo=EASTERN)):
+        d = request_deadline(req, dt.date.today())
+        assert d["days_left"] == -2 and d["overdue"]
+    services.request_set_status(actor=lps.user("records_officer"), request=req, status="responded")
+    assert not request_deadline(req, dt.date(2026, 2, 4))["overdue"]
+
+
+def test_redact_review_export_verify(lps: District, fb_account: Account) -> None:
+    officer = lps.user("records_officer")
+    comment(fb_account, "c1", "The bus left Kevin Nguyen behind, call 978-555-0100")
+    comment(fb_account, "c2", "Bus was late again")
+    comment(fb_account, "c3", "Yamilet missed the bus")  # first name alone: a candidate
+    comment(fb_account, "c4", "Nothing about transport")
+    req = make_request(lps, fb_account)
+    assert len(services.request_records(req)) == 3
+    services.request_redactions_propose(actor=officer, request=req)
+    applied = list(req.redactions.filter(status="applied"))
+    proposed = list(req.redactions.filter(status="proposed"))
+    assert {r.original for r in applied} == {"Kevin Nguyen", "978-555-0100"}
+    assert [r.original for r in proposed] == ["Yamilet"]
+    assert applied[0].student == lps.student_b or applied[1].student == lps.student_b
+
+    with pytest.raises(PolicyViolation):
+        services.request_export(
+            actor=officer, request=req, recipient="Eagle-Tribune", purpose="c.66 §10 request"
+        )
+    services.redaction_decide(actor=officer, redaction=proposed[0], apply=True)
+
+    log = services.request_export(
+        actor=officer,
+        request=req,
+        recipient="Eagle-Tribune",
+        purpose="c.66 §10 request",
+        position="Records Access Officer",
+        include_warc=True,
+    )
+    assert isinstance(log, DisclosureLog) and log.record_count == 3 and log.redacted_count == 2
+    data = log.bundle_file.read()
+    path = Path(tempfile.mkdtemp()) / "b.zip"
+    path.write_bytes(data)
+    report = bundle_verify(path)
+    assert report.ok, report.problems
+    with zipfile.ZipFile(path) as zf:
+        jsonl = zf.read("records.jsonl").decode()
+        assert "Kevin" not in jsonl and "555-0100" not in jsonl and "Yamilet" not in jsonl
+        assert "Bus was late again" in jsonl
+        table = zf.read("redactions.csv").decode()
+        assert "student_name" in table and "Kevin" not in table
+    # The originals are untouched and still verify (PRR-5).
+    assert Record.objects.get(platform_id="c1").text.startswith("The bus left Kevin Nguyen")
+    assert services.archive_verify().ok
+    out = io.StringIO()
+    call_command("records_verify", str(path), stdout=out)  # no SystemExit: success
+    assert out.getvalue().startswith("OK: ")
+
+
+def test_records_verify_finds_tampering(
+    lps: District, fb_account: Account, tmp_path: object
+) -> None:
+    officer = lps.user("records_officer")
+    comment(fb_account, "c2", "Bus was late again")
+    req = make_request(lps, fb_account)
+    log = services.request_export(actor=officer, request=req, recipient="X", purpose="test")
+    src = io.BytesIO(log.bundle_file.read())
+    path = Path(str(tmp_path)) / "t.zip"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w") as zout:
+        for name in zin.namelist():
+            body = zin.read(name)
+            if name == "records.jsonl":
+                line = json.loads(body)
+                line["record"]["text"] = "Bus was on time"
+                body = json.dumps(line).encode()
+            zout.writestr(name, body)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("records_verify", str(path), stdout=out, stderr=err)
+    assert exit_.value.code == 1 and "records.jsonl" in err.getvalue()
+
+
+def test_manual_redaction_span_checked(lps: District, fb_account: Account) -> None:
+    rec = comment(fb_account, "c1", "bus note")
+    req = make_request(lps, fb_account)
+    with pytest.raises(PolicyViolation):
+        services.redaction_add(
+            actor=lps.user("records_officer"),
+            request=req,
+            record=rec,
+            start=2,
+            end=99,
+            reason="x",
+            exemption="(c)",
+        )
+    red = services.redaction_add(
+        actor=lps.user("records_officer"),
+        request=req,
+        record=rec,
+        start=0,
+        end=3,
+        reason="privacy",
+        exemption="c.4 §7(26)(c)",
+    )
+    assert red.original == "bus" and red.status == Redaction.Status.APPLIED

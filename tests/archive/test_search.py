@@ -1,0 +1,103 @@
+"""Search: same results on SQLite FTS5 and PostgreSQL (run the suite on both), filters, highlights."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from steward.archive import services
+from steward.archive.search import highlight, parse_query
+from steward.archive.selectors import record_search
+from steward.registry.models import Account
+from tests.archive.conftest import make_account
+from tests.personas import District
+
+TEXTS = [
+    "The bus schedule changed again, ¿por qué?",
+    "Gracias a la escuela Oliver por la fiesta",
+    "Cutting art teachers again is shameful",
+    "Bus 14 never came this morning",
+    "La señora Peña es la mejor maestra",
+    "Graduation livestream link please",
+    "e-mail the principal about buses",
+]
+
+
+def seed(lps: District) -> tuple[Account, Account]:
+    fb = make_account(lps, "facebook", "LPS")
+    lhs = make_account(lps, "instagram", "lhs_lancers", unit="school_a")
+    for i, text in enumerate(TEXTS):
+        account = fb if i % 2 == 0 else lhs
+        rec = services.record_append(
+            kind="comment",
+            platform=account.platform,
+            source="webhook",
+            account=account,
+            platform_id=f"c{i}",
+            text=text,
+            author_name=f"Parent {i}",
+            author_id=f"u{i}",
+            created_at=dt.datetime(2026, 3, 1 + i, tzinfo=dt.UTC),
+            raw_payload={"i": i},
+        )
+        if i in (2, 3):
+            services.record_version_append(
+                previous=rec,
+                version="removed_by_district",
+                state="removed",
+                moderation_category="offensive" if i == 2 else "personal_issue",
+            )
+    return fb, lhs
+
+
+def ids(lps: District, query: str, **filters: object) -> list[str]:
+    qs = record_search(user=lps.user("records_officer"), query=query, filters=filters)
+    return sorted(f"{r.platform_id}:{r.version}" for r in qs)
+
+
+def test_words_accents_prefix_phrase(lps: District) -> None:
+    seed(lps)
+    assert ids(lps, "bus") == ["c0:created", "c3:created", "c3:removed_by_district"]
+    assert ids(lps, "bus*") == ["c0:created", "c3:created", "c3:removed_by_district", "c6:created"]
+    assert ids(lps, "pena") == ["c4:created"]
+    assert ids(lps, "PEÑA maestra") == ["c4:created"]
+    assert ids(lps, '"art teachers"') == ["c2:created", "c2:removed_by_district"]
+    assert ids(lps, '"teachers art"') == []
+    assert ids(lps, "e-mail") == ["c6:created"]
+    assert ids(lps, "porque") == []
+    assert ids(lps, "por") == ["c0:created", "c1:created"]
+
+
+def test_filters(lps: District) -> None:
+    fb, lhs = seed(lps)
+    assert ids(lps, "bus", state="removed") == ["c3:removed_by_district"]
+    assert ids(lps, "", moderation_category="offensive") == ["c2:removed_by_district"]
+    assert ids(lps, "", account=lhs.pk) == [
+        "c1:created",
+        "c3:created",
+        "c3:removed_by_district",
+        "c5:created",
+    ]
+    assert ids(lps, "", unit=lps.school_a.pk) == ids(lps, "", account=lhs.pk)
+    assert ids(lps, "", platform="facebook", date_from="2026-03-03", date_to="2026-03-05") == [
+        "c2:created",
+        "c2:removed_by_district",
+        "c4:created",
+    ]
+    assert ids(lps, "", author="Parent 4") == ["c4:created"]
+    assert ids(lps, "", kind="post") == []
+
+
+def test_permissions(lps: District) -> None:
+    seed(lps)
+    assert (
+        len(record_search(user=lps.user("principal_a"), query="")) == 4
+    )  # school_a's account only
+    assert len(record_search(user=lps.user("principal_b"), query="")) == 0
+    assert len(record_search(user=lps.user("outsider"), query="")) == 0
+
+
+def test_highlight_is_escaped_and_accent_blind() -> None:
+    out = highlight("<b>La señora Peña</b> es buena", "pena")
+    assert out == "&lt;b&gt;La señora <mark>Peña</mark>&lt;/b&gt; es buena"
+    assert "<mark>buses</mark>" in highlight("about buses", "bus*")
+    assert parse_query('"a b" c*')[1].prefix
