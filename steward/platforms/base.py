@@ -14,8 +14,10 @@ because ``1234 != "1234"``.
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import json
+import ssl
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -332,6 +334,13 @@ def load_json(body: bytes | str | Mapping[str, Any], *, platform: str = "") -> M
 # ---------------------------------------------------------------------------------------------
 
 
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """One verified TLS context for every client: building one reads the CA bundle (~0.1 s), too
+    slow to repeat for each short-lived client a task creates."""
+    return httpx.create_ssl_context()
+
+
 class BaseClient:
     """httpx client base: one instance per (platform account, token).
 
@@ -367,7 +376,7 @@ class BaseClient:
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         self.clock = clock
         self.throttle = throttle if throttle is not None else Throttle(clock=clock)
-        self.http = httpx.Client(timeout=timeout, transport=transport)
+        self.http = httpx.Client(timeout=timeout, transport=transport, verify=shared_ssl_context())
 
     # -- lifecycle ------------------------------------------------------------------------------
     def close(self) -> None:

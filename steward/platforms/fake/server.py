@@ -42,6 +42,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from steward.platforms.base import shared_ssl_context
 from steward.platforms.fake.state import (
     FakeObject,
     IdFactory,
@@ -189,7 +190,7 @@ class FakePlatforms:
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._http = httpx.Client(timeout=webhook_timeout)
+        self._http = httpx.Client(timeout=webhook_timeout, verify=shared_ssl_context())
         self.reset()
 
     # -- lifecycle --------------------------------------------------------------------------------
@@ -203,7 +204,10 @@ class FakePlatforms:
         self._server = server
         self.port = server.server_address[1]
         self._thread = threading.Thread(
-            target=server.serve_forever, name="fake-platforms", daemon=True
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-platforms",
+            daemon=True,
         )
         self._thread.start()
         return self.url
@@ -217,7 +221,7 @@ class FakePlatforms:
             self._thread.join(timeout=5)
             self._thread = None
         self._http.close()
-        self._http = httpx.Client(timeout=self.webhook_timeout)
+        self._http = httpx.Client(timeout=self.webhook_timeout, verify=shared_ssl_context())
 
     def __enter__(self) -> FakePlatforms:
         self.start()

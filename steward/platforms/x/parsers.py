@@ -161,7 +161,11 @@ def _aaa_events(payload: Mapping[str, Any]) -> list[PlatformEvent]:
             comment = parse_tweet_v1(tweet, path=path)
             own = comment.author is not None and comment.author.id == account_id
             # A reply is a comment, our own top-level tweet a post, anyone else's a mention.
-            item = "comment" if comment.is_reply else ("post" if own else "mention")
+            # (A direct reply's parent is its post here, so ``is_reply`` is False: ask the tweet.)
+            replying = bool(
+                tweet.get("in_reply_to_status_id_str") or tweet.get("in_reply_to_status_id")
+            )
+            item = "comment" if replying else ("post" if own else "mention")
             events.append(
                 PlatformEvent(
                     platform=PLATFORM,
