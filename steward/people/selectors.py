@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from steward.core.permissions import scope_for
-from steward.people.models import OrgUnit, Person
+from steward.people.models import Enrollment, OrgUnit, Person
 
 
 def units_for(user: Any) -> QuerySet[OrgUnit]:
@@ -71,3 +71,83 @@ def offboarded_with_open_responsibilities(*, user: Any) -> list[dict[str, Any]]:
         if grants.exists() or accounts:
             rows.append({"person": person, "grants": list(grants), "accounts": sorted(accounts, key=str)})
     return rows
+
+
+def unit_get(*, user: Any, pk: int) -> OrgUnit:
+    unit = units_for(user).filter(pk=pk).first()
+    if unit is None:
+        from steward.core.errors import NotPermitted
+
+        raise NotPermitted("No such unit.")
+    return unit
+
+
+def people_search(
+    *,
+    user: Any,
+    kind: str = "",
+    unit: OrgUnit | None = None,
+    active: bool | None = None,
+    q: str = "",
+) -> QuerySet[Person]:
+    """``people_for(user)`` narrowed by kind, unit (its staff, its students and the people enrolled
+    in its classes, subtree included), active, and words each found in a name, email or id."""
+    from steward.people.models import StaffRole
+
+    qs = people_for(user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if active is not None:
+        qs = qs.filter(active=active)
+    if unit is not None:
+        in_unit = OrgUnit.objects.filter(path__startswith=unit.path)
+        qs = qs.filter(
+            Q(pk__in=StaffRole.objects.filter(unit__in=in_unit).values("person_id"))
+            | Q(school__in=in_unit)
+            | Q(pk__in=Enrollment.objects.filter(unit__in=in_unit, active=True).values("person_id"))
+        )
+    for word in q.split()[:6]:
+        qs = qs.filter(
+            Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(preferred_name__icontains=word)
+            | Q(email__icontains=word) | Q(identifier__iexact=word) | Q(sourced_id__iexact=word)
+        )
+    return qs.select_related("school").order_by("family_name", "given_name", "pk")
+
+
+def unit_tree(*, user: Any, include_classrooms: bool = False) -> list[tuple[OrgUnit, int]]:
+    """The units the user may see, in tree order, each with its depth below the shallowest one."""
+    qs = units_for(user).order_by("path")
+    if not include_classrooms:
+        qs = qs.exclude(kind=OrgUnit.Kind.CLASSROOM)
+    units = list(qs)
+    if not units:
+        return []
+    top = min(u.path.count("/") for u in units)
+    return [(u, u.path.count("/") - top) for u in units]
+
+
+def person_responsibilities(*, user: Any, person: Person) -> dict[str, Any]:
+    """What the person page shows about ``person``, each list narrowed to what ``user`` may see."""
+    from steward.authorizations.selectors import grants_for
+    from steward.registry.selectors import accounts_for
+
+    accounts = accounts_for(user)
+    return {
+        "roles": list(person.roles.select_related("unit").order_by("-is_primary", "unit__path")),
+        "enrollments": list(
+            person.enrollments.filter(active=True).select_related("unit").order_by("unit__name")[:50]
+        ),
+        "managed": list(accounts.filter(managers=person)),
+        "administered": list(accounts.filter(responsible_administrator=person)),
+        "advised": list(accounts.filter(advisor=person)),
+        "grants_held": list(grants_for(user).filter(grantee=person)[:100]),
+    }
+
+
+def roster_imports_for(user: Any) -> QuerySet[Any]:
+    """Past roster imports: the district-wide roles only."""
+    from steward.people.models import RosterImport
+
+    if not scope_for(user).district_wide:
+        return RosterImport.objects.none()
+    return RosterImport.objects.all()

@@ -94,6 +94,17 @@ class ImportReport:
         data["problems"] = [p.as_dict() for p in self.problems]
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportReport:
+        """Rebuild a report stored with :meth:`as_dict` (RosterImport.report)."""
+        data = dict(data)
+        data["problems"] = [oneroster.Problem(**p) for p in data.get("problems", [])]
+        data["offboarding"] = [OffboardingEntry(**o) for o in data.get("offboarding", [])]
+        for key in ("created", "updated", "deactivated", "reactivated"):
+            data[key] = {**_counts(), **data.get(key, {})}
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})
+
     def summary_lines(self) -> list[str]:
         lines = [
             f"{'Dry run of' if self.dry_run else 'Imported'} OneRoster {self.version} package {self.source}".rstrip(),

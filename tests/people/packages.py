@@ -94,7 +94,7 @@ def _email(sid: str, role: str) -> str:
 
 def package_11(*, users: list[Any] | None = None, drop: tuple[str, ...] = ()) -> dict[str, list[list[str]]]:
     """A good OneRoster 1.1 package as {file name: rows}."""
-    rows = [USER_11_HEADER]
+    rows = [list(USER_11_HEADER)]
     for sid, role, org, given, family, grade, opt, scope in users or USERS:
         if sid in drop:
             continue
@@ -104,17 +104,17 @@ def package_11(*, users: list[Any] | None = None, drop: tuple[str, ...] = ()) ->
         ])
     return {
         "manifest.csv": manifest("1.1", orgs="bulk", users="bulk", classes="bulk", enrollments="bulk"),
-        "orgs.csv": [ORG_HEADER, *copy.deepcopy(ORGS)],
+        "orgs.csv": [list(ORG_HEADER), *copy.deepcopy(ORGS)],
         "users.csv": rows,
-        "classes.csv": [CLASS_HEADER, *copy.deepcopy(CLASSES)],
-        "enrollments.csv": [ENROLLMENT_HEADER, *[e for e in copy.deepcopy(ENROLLMENTS) if e[5] not in drop]],
+        "classes.csv": [list(CLASS_HEADER), *copy.deepcopy(CLASSES)],
+        "enrollments.csv": [list(ENROLLMENT_HEADER), *[e for e in copy.deepcopy(ENROLLMENTS) if e[5] not in drop]],
     }
 
 
 def package_12(*, drop: tuple[str, ...] = ()) -> dict[str, list[list[str]]]:
     """The same district as a OneRoster 1.2 package (roles in roles.csv, 1.2 role names)."""
-    users = [USER_12_HEADER]
-    roles = [ROLE_HEADER]
+    users = [list(USER_12_HEADER)]
+    roles = [list(ROLE_HEADER)]
     names_12 = {"administrator": "principal"}
     for n, (sid, role, org, given, family, grade, opt, scope) in enumerate(USERS):
         if sid in drop:
@@ -131,11 +131,11 @@ def package_12(*, drop: tuple[str, ...] = ()) -> dict[str, list[list[str]]]:
     roles.append(["role-extra", "active", WHEN, "staff-coach_a", "secondary", "teacher", "2020-07-01", "", "org-oliver", ""])
     return {
         "manifest.csv": manifest("1.2", orgs="bulk", users="bulk", roles="bulk", classes="bulk", enrollments="bulk"),
-        "orgs.csv": [ORG_HEADER, *copy.deepcopy(ORGS)],
+        "orgs.csv": [list(ORG_HEADER), *copy.deepcopy(ORGS)],
         "users.csv": users,
         "roles.csv": roles,
-        "classes.csv": [CLASS_HEADER, *copy.deepcopy(CLASSES)],
-        "enrollments.csv": [ENROLLMENT_HEADER, *[e for e in copy.deepcopy(ENROLLMENTS) if e[5] not in drop]],
+        "classes.csv": [list(CLASS_HEADER), *copy.deepcopy(CLASSES)],
+        "enrollments.csv": [list(ENROLLMENT_HEADER), *[e for e in copy.deepcopy(ENROLLMENTS) if e[5] not in drop]],
     }
 
 
