@@ -441,7 +441,7 @@ def block_decide(
             proposal.save()
         _archive_block(proposal, actor, "approved" if approve else "rejected")
         audit(actor=actor, action="moderation.block_approved" if approve else "moderation.block_rejected",
-              obj=proposal, clause=proposal.clause, after={"review_by": review_by, "note": note})  # fmt: skip
+              obj=proposal, clause=proposal.clause, after={"review_by": review_by.isoformat(), "note": note})  # fmt: skip
         _enqueue_on_commit(action_ids)
     return proposal
 

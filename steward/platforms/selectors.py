@@ -83,3 +83,21 @@ def live_overview(*, user: Any) -> dict[str, Any]:
         "connections": connections_for(user),
         "can_operate": can_operate(user),
     }
+
+
+def capabilities(platform: str) -> Any:
+    """The platform's row of the capability table (platforms.md §0), or None if unknown."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"steward.platforms.{platform}.capabilities").CAPABILITIES
+    except ModuleNotFoundError:
+        return None
+
+
+def offered_actions(platform: str) -> dict[str, Any]:
+    """What the pages may offer for a comment on ``platform``: action → Capability (with its note)."""
+    caps = capabilities(platform)
+    if caps is None:
+        return {}
+    return {str(action): caps.get(action) for action in caps.actions}

@@ -1,0 +1,68 @@
+"""Moderation forms: a person's decision, a block proposal and its approval, an appeal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from steward.moderation.models import CATEGORIES, MAX_BLOCK_DAYS
+
+REMOVABLE = [c for c in CATEGORIES if c[0] != "ok"]
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(choices=[("approve", _("Approve (show it)")), ("remove", _("Remove (hide it)")),
+                                         ("escalate", _("Escalate")), ("uphold", _("Uphold the hide")),
+                                         ("keep", _("Keep as is"))])  # fmt: skip
+    category = forms.ChoiceField(choices=[("", "—"), *REMOVABLE], required=False,
+                                 help_text=_("Required to remove: the published guideline it breaks."))  # fmt: skip
+    escalate_to = forms.ChoiceField(choices=[("safety", _("Safety contact")), ("records", _("Records officer"))],
+                                    required=False)  # fmt: skip
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    viewpoint_attested = forms.BooleanField(
+        required=False,
+        label=_("I act on this comment's form or subject, not on the opinion it expresses."),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ReportForm(forms.Form):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class BlockProposalForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Repeated or serious violations, with the policy they break."))  # fmt: skip
+    clause = forms.ChoiceField(choices=[("1.8.b", "1.8.b"), ("1.8.a", "1.8.a"), ("0.2", "0.2"), ("1.8.e", "1.8.e")])
+
+
+class BlockDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(choices=[("1", _("Approve the block")), ("0", _("Reject"))], coerce=lambda v: v == "1")
+    review_by = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                help_text=_("No more than a year from today."))  # fmt: skip
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def clean_review_by(self) -> dt.date | None:
+        value = self.cleaned_data.get("review_by")
+        if value and value > timezone.localdate() + dt.timedelta(days=MAX_BLOCK_DAYS):
+            raise forms.ValidationError(_("A block must be reviewed within a year."))
+        return value
+
+
+class LiftForm(forms.Form):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class AppealForm(forms.Form):
+    name = forms.CharField(required=False, max_length=200, label=_("Your name (optional)"))
+    contact = forms.CharField(required=False, max_length=300, label=_("How to reach you (optional)"))
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label=_("Why should the comment be restored?"))
+
+
+class AppealReviewForm(forms.Form):
+    reverse = forms.TypedChoiceField(choices=[("1", _("Restore the comment")), ("0", _("Uphold the decision"))],
+                                     coerce=lambda v: v == "1")  # fmt: skip
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
