@@ -127,10 +127,10 @@ def test_meta_throttle_reads_buc_header_and_backs_off(fake: FakePlatforms, statu
             client.list_comments(post)
         assert info.value.retry_after == 180  # estimated_time_to_regain_access: 3 (minutes)
         assert info.value.code == 80001 and not info.value.permanent
-        calls = len(fake.calls)
+        calls = fake.call_count
         with pytest.raises(RateLimited):  # refused locally: no call spent while throttled
             client.list_comments(post)
-        assert len(fake.calls) == calls
+        assert fake.call_count == calls
 
 
 def test_meta_usage_at_100_percent_blocks_next_call(fake: FakePlatforms) -> None:
@@ -242,10 +242,10 @@ def test_x_remaining_zero_blocks_until_reset(fake: FakePlatforms) -> None:
     reply = fake.add_comment("x", post, "hi", send_webhook=False)
     with XClient(**fake.client_kwargs("x")) as client:
         client.hide_comment(reply)  # remaining: 0
-        calls = len(fake.calls)
+        calls = fake.call_count
         with pytest.raises(RateLimited) as info:
             client.hide_comment(reply)
-        assert len(fake.calls) == calls and 800 < info.value.retry_after <= 900
+        assert fake.call_count == calls and 800 < info.value.retry_after <= 900
 
 
 def test_x_reply_and_mute(fake: FakePlatforms) -> None:
@@ -304,10 +304,10 @@ def test_youtube_local_quota_refuses_before_calling(fake: FakePlatforms) -> None
     top = fake.add_comment("youtube", video, "x")
     with yt(fake, quota=QuotaLedger(daily_units=60)) as client:
         client.hide_comment(top)
-        calls = len(fake.calls)
+        calls = fake.call_count
         with pytest.raises(RateLimited) as info:
             client.unhide_comment(top)
-        assert len(fake.calls) == calls
+        assert fake.call_count == calls
         assert 0 < info.value.retry_after <= 25 * 3600
 
 

@@ -273,8 +273,8 @@ def _xaa_event(data: Mapping[str, Any]) -> list[PlatformEvent]:
         "data.filter.user_id",
         platform=PLATFORM,
     )
-    payload = data.get("payload") if isinstance(data.get("payload"), Mapping) else {}
-    object_id = str(payload.get("id") or "")
+    payload = data.get("payload")
+    object_id = str(payload.get("id") or "") if isinstance(payload, Mapping) else ""
     return [
         PlatformEvent(
             platform=PLATFORM,

@@ -41,7 +41,8 @@ class YouTubeClient(BaseClient):
 
     def error_for(self, response: httpx.Response) -> PlatformError:
         body = self.safe_json(response) or {}
-        error = body.get("error") if isinstance(body.get("error"), dict) else {}
+        found = body.get("error")
+        error: dict[str, Any] = found if isinstance(found, dict) else {}
         reasons = {str(e.get("reason")) for e in error.get("errors") or [] if isinstance(e, dict)}
         message = str(error.get("message") or "YouTube API error")
         kw: dict[str, Any] = {
