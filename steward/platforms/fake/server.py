@@ -171,6 +171,7 @@ class FakePlatforms:
         echo_own_comments: bool = True,
         webhook_timeout: float = 5.0,
         history: int = 10_000,
+        ig_hidden_unlisted: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.host = host
@@ -187,6 +188,8 @@ class FakePlatforms:
         self.webhook_timeout = webhook_timeout
         #: how many recent calls and deliveries to keep for inspection
         self.history = history
+        #: mimic Instagram dropping hidden comments from ``/{media}/comments`` listings
+        self.ig_hidden_unlisted = ig_hidden_unlisted
         self.clock = clock
         self.accounts = {p: a for p, (a, _) in DEFAULT_ACCOUNTS.items()}
         self.account_names = {p: n for p, (_, n) in DEFAULT_ACCOUNTS.items()}
@@ -927,22 +930,18 @@ class FakePlatforms:
             items = [render_fb_comment(o) for o in found if not o.deleted]
             edge = "comments"
         else:
-            children = [self.objects[("graph", c)] for c in obj.children]
-            if obj.kind == "post":
-                items = [
-                    render_ig_comment(
-                        c,
-                        [
-                            self.objects[("graph", r)]
-                            for r in c.children
-                            if not self.objects[("graph", r)].deleted
-                        ],
-                    )
-                    for c in children
-                    if not c.deleted
+
+            def listed(ids: list[str]) -> list[FakeObject]:
+                # Instagram may leave hidden comments out of listings (platforms.md §2.2 [P]).
+                found = (self.objects[("graph", i)] for i in ids)
+                return [
+                    o for o in found if not o.deleted and not (o.hidden and self.ig_hidden_unlisted)
                 ]
+
+            if obj.kind == "post":
+                items = [render_ig_comment(c, listed(c.children)) for c in listed(obj.children)]
             else:
-                items = [render_ig_comment(c) for c in children if not c.deleted]
+                items = [render_ig_comment(c) for c in listed(obj.children)]
             edge = "comments" if obj.kind == "post" else "replies"
         return _json(200, self._page(items, params, f"{obj.id}/{edge}"))
 
