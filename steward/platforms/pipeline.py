@@ -756,3 +756,19 @@ def appeal_token(decision_id: int) -> str:
 def appeal_url(decision_id: int) -> str:
     base = str(getattr(settings, "SITE_URL", "")).rstrip("/")
     return f"{base}/moderation/appeal/{appeal_token(decision_id)}/"
+
+
+def due_counts() -> dict[str, int]:
+    """What a sweep would re-drive now (for ``sweep_events --dry-run`` and the status page)."""
+    from steward.moderation.models import PlatformAction
+
+    now = timezone.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    return {
+        "events": WebhookEvent.objects.filter(
+            Q(state=WebhookEvent.State.RECEIVED) & due | Q(state=WebhookEvent.State.PROCESSING, lease_until__lt=now)
+        ).count(),
+        "actions": PlatformAction.objects.filter(
+            Q(state=PlatformAction.State.PENDING) & due | Q(state=PlatformAction.State.RUNNING, lease_until__lt=now)
+        ).count(),
+    }
