@@ -1,6 +1,6 @@
 """REST API for units and people (read only), through the same selectors as the pages."""
 
-from __future__ import annotations
+# No "from __future__ import annotations": django-ninja reads the annotations at import time.
 
 import datetime as dt
 from typing import Any
