@@ -212,6 +212,7 @@ def request_deadline(request: RecordsRequest, today: dt.date) -> dict[str, Any]:
         "due": request.due_date,
         "days_left": left,
         "overdue": left < 0 and not answered,
+        "overdue_by": max(0, -left),
         "warn": 0 <= left <= 3 and not answered,  # PRR-1 alerts at day 7 and day 9
         "answered": answered,
     }

@@ -1,0 +1,174 @@
+"""Forms for the archive pages. Choices are narrowed to what the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from steward.archive.models import Record, RecordsRequest
+from steward.registry.models import Platform
+
+STATES = [
+    ("", _("Any state")),
+    ("published", _("Published")),
+    ("hidden", _("Hidden")),
+    ("removed", _("Removed by the district")),
+    ("deleted", _("Deleted by its author")),
+    ("unsent", _("Unsent")),
+]
+CATEGORIES = [("", _("Any category"))] + [
+    (c, c.replace("_", " "))
+    for c in (
+        "ok",
+        "profanity",
+        "offensive",
+        "inappropriate",
+        "personal_issue",
+        "off_topic",
+        "commercial",
+        "safety",
+        "privacy",
+    )
+]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Words"), required=False, help_text=_('All words must match; "a phrase"; prefix*')
+    )
+    account = forms.ChoiceField(label=_("Account"), required=False)
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    platform = forms.ChoiceField(
+        label=_("Platform"),
+        required=False,
+        choices=[("", _("Any platform")), *Platform.choices, ("manual", _("Manual"))],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *Record.Kind.choices]
+    )
+    version = forms.ChoiceField(
+        label=_("Version"),
+        required=False,
+        choices=[("", _("Any version")), *Record.Version.choices],
+    )
+    state = forms.ChoiceField(label=_("State"), required=False, choices=STATES)
+    moderation_category = forms.ChoiceField(
+        label=_("Moderation category"), required=False, choices=CATEGORIES
+    )
+    author = forms.CharField(label=_("Author"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, accounts: Any = (), units: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [("", _("Any account"))] + [
+            (str(a.pk), str(a)) for a in accounts
+        ]
+        self.fields["unit"].choices = [("", _("Any unit"))] + [(str(u.pk), str(u)) for u in units]
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        data = {k: v for k, v in self.cleaned_data.items() if k != "q" and v not in (None, "")}
+        for key in ("date_from", "date_to"):
+            if key in data:
+                data[key] = data[key].isoformat()
+        return data
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(label=_("Name of the saved search"), max_length=200)
+    request = forms.ModelChoiceField(
+        label=_("Attach to request"), required=False, queryset=RecordsRequest.objects.none()
+    )
+
+
+class RecordsRequestForm(forms.ModelForm):
+    class Meta:
+        model = RecordsRequest
+        fields = [
+            "requester",
+            "requester_contact",
+            "received_at",
+            "channel",
+            "description",
+            "officer",
+            "notes",
+        ]
+        widgets = {"received_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=RecordsRequest.Status.choices)
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class ExportForm(forms.Form):
+    recipient = forms.CharField(label=_("Recipient"), max_length=200)
+    recipient_affiliation = forms.CharField(
+        label=_("Recipient's affiliation"), max_length=200, required=False
+    )
+    position = forms.CharField(label=_("Your position"), max_length=200, required=False)
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=300, initial="Public records request (G.L. c.66 §10)"
+    )
+    include_warc = forms.BooleanField(label=_("Include raw payloads (WARC)"), required=False)
+
+
+class HoldForm(forms.Form):
+    matter = forms.CharField(label=_("Matter"), max_length=200)
+    custodian = forms.CharField(label=_("Custodian"), max_length=200)
+    account = forms.ChoiceField(label=_("Account"), required=False)
+    saved_search = forms.ChoiceField(label=_("Saved search"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, accounts: Any = (), searches: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [("", "—")] + [(str(a.pk), str(a)) for a in accounts]
+        self.fields["saved_search"].choices = [("", "—")] + [(str(s.pk), str(s)) for s in searches]
+
+
+class ReleaseForm(forms.Form):
+    directive = forms.CharField(label=_("Written directive reference"), max_length=300)
+
+
+class RetentionRuleForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Every kind")), *Record.Kind.choices]
+    )
+    account = forms.ChoiceField(label=_("Account"), required=False)
+    retain_days = forms.IntegerField(label=_("Keep for (days)"), min_value=1)
+    series = forms.CharField(label=_("Schedule series"), max_length=100)
+    authority = forms.CharField(label=_("Authority"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, accounts: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [("", _("Every account"))] + [
+            (str(a.pk), str(a)) for a in accounts
+        ]
+
+
+class PreserveForm(forms.Form):
+    account = forms.ChoiceField(label=_("Account"))
+    file = forms.FileField(label=_("Screenshot or PDF of the thread"))
+    people = forms.CharField(
+        label=_("People in the thread (Steward ids, comma separated)"), required=False
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, accounts: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [(str(a.pk), str(a)) for a in accounts]

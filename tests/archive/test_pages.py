@@ -1,0 +1,198 @@
+"""Archive pages and API: permission matrix and the main flows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from steward.archive import services
+from steward.archive.bundle import bundle_verify
+from steward.archive.models import Record, RecordsRequest
+from steward.registry.models import Account
+from tests.archive.conftest import make_account
+from tests.personas import District
+
+STAFF_PAGES = ["archive:request_list", "archive:hold_list", "archive:retention"]
+
+
+def seed(lps: District) -> tuple[Account, Record]:
+    acct = make_account(lps, "facebook", "LHSLancers", unit="school_a")
+    rec = services.record_append(
+        kind="comment",
+        platform="facebook",
+        source="webhook",
+        account=acct,
+        platform_id="c1",
+        text="The <bus> was late, Kevin Nguyen waited",
+        author_name="Parent",
+        raw_payload={"m": 1},
+    )
+    services.record_version_append(
+        previous=rec,
+        version="removed_by_district",
+        state="removed",
+        moderation_category="privacy",
+        actor="media_officer",
+        clause="0.2",
+    )
+    return acct, rec
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [
+        ("records_officer", 2),
+        ("media_officer", 2),
+        ("principal_a", 2),
+        ("principal_b", 0),
+        ("teacher_a", 0),
+        ("outsider", 0),
+    ],
+)
+def test_search_permission_matrix(lps: District, client_as, persona: str, sees: int) -> None:  # type: ignore[no-untyped-def]
+    seed(lps)
+    resp = client_as(persona).get(reverse("archive:search"), {"q": "bus"})
+    assert resp.status_code == 200
+    assert resp.content.decode().count("/archive/records/") == sees
+
+
+def test_search_highlights_and_escapes(lps: District, client_as) -> None:  # type: ignore[no-untyped-def]
+    seed(lps)
+    body = (
+        client_as("records_officer")
+        .get(reverse("archive:search"), {"q": "bus", "state": "removed"})
+        .content.decode()
+    )
+    assert "&lt;<mark>bus</mark>&gt;" in body
+    assert body.count("/archive/records/") == 1
+
+
+def test_record_page_versions_side_by_side(lps: District, client_as) -> None:  # type: ignore[no-untyped-def]
+    _, rec = seed(lps)
+    resp = client_as("principal_a").get(reverse("archive:record_detail", args=[rec.pk]))
+    body = resp.content.decode()
+    assert resp.status_code == 200 and "Removed by the district" in body and "Created" in body
+    assert "<del>published</del>" in body and "<ins>removed</ins>" in body
+    assert (
+        client_as("principal_b").get(reverse("archive:record_detail", args=[rec.pk])).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+@pytest.mark.parametrize(
+    ("persona", "status"), [("records_officer", 200), ("principal_a", 404), ("teacher_a", 404)]
+)
+def test_staff_pages_matrix(lps: District, client_as, name: str, persona: str, status: int) -> None:  # type: ignore[no-untyped-def]
+    assert client_as(persona).get(reverse(name)).status_code == status
+
+
+def test_request_workspace_flow(lps: District, client_as, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    acct, _ = seed(lps)
+    c = client_as("records_officer")
+    resp = c.post(
+        reverse("archive:request_list"),
+        {
+            "requester": "Eagle-Tribune",
+            "received_at": "2026-01-16T10:00",
+            "channel": "email",
+            "description": "bus comments",
+            "requester_contact": "",
+            "notes": "",
+        },
+    )
+    req = RecordsRequest.objects.get()
+    assert resp.status_code == 302 and req.due_date == dt.date(2026, 2, 2)
+    resp = c.post(
+        reverse("archive:search_save") + f"?q=bus&account={acct.pk}",
+        {"name": "bus", "request": req.pk},
+    )
+    assert resp.status_code == 302 and req.saved_searches.count() == 1
+    c.post(reverse("archive:request_action", args=[req.pk, "propose"]))
+    assert req.redactions.filter(status="applied").exists()
+    page = c.get(reverse("archive:request_detail", args=[req.pk])).content.decode()
+    assert "Kevin Nguyen" in page and "business days" in page
+    resp = c.post(
+        reverse("archive:request_action", args=[req.pk, "export"]),
+        {"recipient": "Eagle-Tribune", "purpose": "c.66 §10", "position": "RAO"},
+    )
+    assert resp.status_code == 302
+    bundle = c.get(resp["Location"])
+    data = b"".join(bundle.streaming_content)
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(data)
+    assert bundle_verify(path).ok
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert b"Kevin" not in zf.read("records.jsonl")
+
+
+def test_holds_and_retention_pages(lps: District, client_as) -> None:  # type: ignore[no-untyped-def]
+    acct, _ = seed(lps)
+    c = client_as("records_officer")
+    assert (
+        c.post(
+            reverse("archive:hold_list"),
+            {"matter": "Doe", "custodian": "Counsel", "account": acct.pk},
+        ).status_code
+        == 302
+    )
+    assert (
+        c.post(
+            reverse("archive:retention"), {"retain_days": 30, "series": "GS1", "kind": ""}
+        ).status_code
+        == 302
+    )
+    body = c.get(reverse("archive:retention")).content.decode()
+    assert "GS1" in body
+
+
+def test_preserve_upload(lps: District, client_as) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    acct, _ = seed(lps)
+    acct.managers.add(lps.coach_a)
+    c = client_as("coach_a")
+    resp = c.post(
+        reverse("archive:preserve"),
+        {
+            "account": acct.pk,
+            "people": f"{lps.student_a.pk}",
+            "note": "thread with team captain",
+            "file": SimpleUploadedFile(
+                "thread.png", b"\x89PNG screenshot", content_type="image/png"
+            ),
+        },
+    )
+    assert resp.status_code == 302
+    rec = Record.objects.get(kind="manual_preservation")
+    assert (
+        rec.source == "upload"
+        and rec.extra["people"] == [lps.student_a.pk]
+        and len(rec.media[0]) == 64
+    )
+
+
+def test_api_search_and_detail(lps: District) -> None:
+    from django.test import Client
+
+    from steward.core.services import api_token_create
+
+    _, rec = seed(lps)
+    user = lps.user("records_officer")
+    _, secret = api_token_create(actor=user, user=user, name="test")
+    c = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    resp = c.get("/api/archive/records", {"q": "bus", "state": "removed"})
+    assert resp.status_code == 200
+    data = resp.json()
+    assert data["count"] == 1 and "<mark>bus</mark>" in data["results"][0]["highlighted"]
+    detail = c.get(f"/api/archive/records/{rec.pk}").json()
+    assert [v["version"] for v in detail["versions"]] == ["created", "removed_by_district"]
+    assert c.get("/api/archive/requests").status_code == 200
+    _, other = api_token_create(actor=user, user=lps.user("principal_b"), name="b")
+    c2 = Client(HTTP_AUTHORIZATION=f"Bearer {other}")
+    assert c2.get(f"/api/archive/records/{rec.pk}").status_code == 404
+    assert c2.get("/api/archive/requests").status_code == 404
