@@ -20,7 +20,7 @@ from steward.core.errors import NotPermitted, PolicyViolation
 from steward.core.permissions import scope_for
 from steward.people.models import OrgUnit, Person
 from steward.people.selectors import people_for, units_for
-from steward.registry.api import Ref, _ref, forbidden_as_403
+from steward.registry.api import Ref, _ref, auth, forbidden_as_403
 from steward.registry.models import Account
 from steward.registry.selectors import account_get, accounts_for
 
@@ -136,18 +136,18 @@ def _one(queryset: Any, pk: int | None, field: str) -> Any:
 @router.get("/grants", response=list[GrantOut])
 @paginate(LimitOffsetPagination)
 def grant_list(request: HttpRequest, filters: Query[GrantFilters]) -> Any:
-    return selectors.grant_search(user=request.auth, q=filters.q, kind=filters.kind, state=filters.state, mine=filters.mine)
+    return selectors.grant_search(user=auth(request), q=filters.q, kind=filters.kind, state=filters.state, mine=filters.mine)
 
 
 @router.get("/grants/{grant_id}", response=GrantOut)
 def grant_read(request: HttpRequest, grant_id: int) -> Any:
-    return selectors.grant_get(user=request.auth, pk=grant_id)
+    return selectors.grant_get(user=auth(request), pk=grant_id)
 
 
 @router.post("/grants", response={201: GrantOut})
 @forbidden_as_403
 def grant_create(request: HttpRequest, payload: GrantIn) -> Any:
-    user = request.auth
+    user = auth(request)
     grantor_id = payload.grantor_id or scope_for(user).person_id
     document = None
     if payload.evidence_document_base64:
@@ -179,18 +179,18 @@ def _missing(field: str) -> Any:
 @router.post("/grants/{grant_id}/revoke", response=GrantOut)
 @forbidden_as_403
 def grant_revoke(request: HttpRequest, grant_id: int, payload: RevokeIn) -> Any:
-    grant = selectors.grant_get(user=request.auth, pk=grant_id)
-    services.grant_revoke(actor=request.auth, grant=grant, reason=payload.reason)
-    return selectors.grant_get(user=request.auth, pk=grant_id)
+    grant = selectors.grant_get(user=auth(request), pk=grant_id)
+    services.grant_revoke(actor=auth(request), grant=grant, reason=payload.reason)
+    return selectors.grant_get(user=auth(request), pk=grant_id)
 
 
 @router.get("/may-post", response=DecisionOut)
 def may_post(request: HttpRequest, person: int, account: int, at: dt.datetime | None = None) -> Any:
     """May this staff member post on this account (now, or ``at``)? Both must be visible to you."""
-    who = people_for(request.auth).filter(pk=person).first()
+    who = people_for(auth(request)).filter(pk=person).first()
     if who is None:
         raise NotPermitted("No such person.")
-    return _decision(selectors.may_post(person=who, account=account_get(user=request.auth, pk=account), at=at))
+    return _decision(selectors.may_post(person=who, account=account_get(user=auth(request), pk=account), at=at))
 
 
 @router.get("/may-message", response=DecisionOut)
@@ -198,16 +198,16 @@ def may_message(
     request: HttpRequest, staff: int, student: int, at: dt.datetime | None = None, account: int | None = None
 ) -> Any:
     """May this staff member exchange private messages with this student (1.7)?"""
-    people = people_for(request.auth)
+    people = people_for(auth(request))
     who, pupil = people.filter(pk=staff).first(), people.filter(pk=student).first()
     if who is None or pupil is None:
         raise NotPermitted("No such person.")
-    on: Account | None = account_get(user=request.auth, pk=account) if account is not None else None
+    on: Account | None = account_get(user=auth(request), pk=account) if account is not None else None
     return _decision(selectors.may_message(staff=who, student=pupil, at=at, account=on))
 
 
 @router.get("/accounts/{account_id}/fundraisers", response=list[FundraiserOut])
 def fundraisers(request: HttpRequest, account_id: int, at: dt.datetime | None = None) -> Any:
     """Fundraiser approvals in force on this account (1.8.e)."""
-    approvals = selectors.approved_fundraisers(account=account_get(user=request.auth, pk=account_id), at=at)
+    approvals = selectors.approved_fundraisers(account=account_get(user=auth(request), pk=account_id), at=at)
     return [{**a.__dict__, "phrases": list(a.phrases)} for a in approvals]

@@ -75,7 +75,7 @@ def check_grantor_authority(*, kind: str, grantor: Person, target: OrgUnit, stud
     elif kind == Authorization.Kind.MESSAGING:
         if student is None:
             raise PolicyViolation(_("Name the student this authorization covers."), clause=clause, field="student")
-        holding = [student.school] if student.school_id else []
+        holding = [student.school] if student.school is not None else []
         holding += [e.unit for e in Enrollment.objects.filter(person=student, active=True).select_related("unit")]
         led = _led_units(grantor, StaffRole.UNIT_LEADERS)
         if not any(h.is_within(u) for h in holding for u in led):

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,12 +61,12 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def grant_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The signed document, to whoever may see the grant."""
     grant = _grant(request, pk)
     if not grant.evidence_document:
         raise Http404
-    name = grant.evidence_document.name.rsplit("/", 1)[-1]
+    name = (grant.evidence_document.name or "evidence").rsplit("/", 1)[-1]
     return FileResponse(grant.evidence_document.open("rb"), as_attachment=True, filename=name)
 
 

@@ -105,11 +105,11 @@ def account_search(
     return qs.order_by("display_name", "pk")
 
 
-def account_problems(account: Account) -> list[tuple[str, str]]:
+def account_problems(account: Account) -> list[tuple[Any, str]]:
     """(what is missing, clause) for one entry, shown on its page."""
     if account.status == Account.Status.RETIRED:
         return []
-    out = []
+    out: list[tuple[Any, str]] = []
     admin, advisor = account.responsible_administrator, account.advisor
     if admin is None:
         out.append((_("no responsible administrator"), "1.5"))

@@ -48,7 +48,10 @@ def _address(*, platform: str, handle: str, url: str, exclude_pk: int | None = N
         handle, url = check_account_address(platform, handle, url)
     except HandleProblem as exc:
         raise PolicyViolation(_(exc.message) % exc.params if exc.params else _(exc.message), clause="1.4", field=exc.field) from exc
-    clash = Account.objects.filter(platform=platform, handle_key=handle_key(handle)).exclude(pk=exclude_pk).first()
+    same = Account.objects.filter(platform=platform, handle_key=handle_key(handle))
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    clash = same.first()
     if clash is not None:
         raise PolicyViolation(
             _("%(platform)s @%(handle)s is already in the registry as “%(name)s” (%(status)s).")

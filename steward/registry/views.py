@@ -28,7 +28,7 @@ from steward.registry.forms import (
 )
 from steward.registry.models import Account
 
-TRANSITIONS: dict[str, tuple[Any, str, str]] = {
+TRANSITIONS: dict[str, tuple[Any, Any, Any]] = {
     # action: (service, title, button)
     "register": (services.account_register, gettext_lazy("Register this account"), gettext_lazy("Register")),
     "suspend": (services.account_suspend, gettext_lazy("Suspend this account"), gettext_lazy("Suspend")),
