@@ -137,6 +137,7 @@ def verify_tiktok_signature(
 # -- one entry point for a webhook view ---------------------------------------------------------
 
 SIGNATURE_HEADERS = {
+    "meta": "X-Hub-Signature-256",  # one callback URL for both Page and Instagram objects
     "facebook": "X-Hub-Signature-256",
     "instagram": "X-Hub-Signature-256",
     "x": "x-twitter-webhooks-signature",
@@ -155,7 +156,7 @@ def verify_webhook(
     if name is None:
         raise SignatureInvalid(f"{platform} has no signed webhooks", platform=platform)
     header = _header(headers, name)
-    if platform in ("facebook", "instagram"):
+    if platform in ("meta", "facebook", "instagram"):
         ok = verify_meta_signature(body, header, secret)
     elif platform == "x":
         ok = verify_x_signature(body, header, secret)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from steward.platforms.base import PlatformEvent
+from steward.platforms.base import PlatformEvent, load_json
 from steward.platforms.errors import MalformedPayload
 from steward.platforms.registry import WEBHOOK_PARSERS, _known
 from steward.platforms.signatures import meta_challenge, verify_webhook, x_crc_response
@@ -32,7 +32,16 @@ def parse_webhook(
 
     ``headers`` is accepted for symmetry with :func:`verify_webhook` and for platforms whose event
     type travels in a header; none of the documented ones does today. YouTube has no webhooks.
+    ``platform="meta"`` picks Facebook or Instagram from the envelope's ``object``.
     """
+    if platform == "meta":
+        # One Meta callback URL may receive both objects: the envelope says which.
+        obj = load_json(body, platform="meta").get("object")
+        if obj not in ("page", "instagram"):
+            raise MalformedPayload(
+                f"expected 'page' or 'instagram', got {obj!r}", field="object", platform="meta"
+            )
+        platform = "facebook" if obj == "page" else "instagram"
     name = _known(platform)
     parser = WEBHOOK_PARSERS.get(name)
     if parser is None:

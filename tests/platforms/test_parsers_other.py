@@ -206,3 +206,16 @@ def test_tiktok_webhook() -> None:
 def test_unknown_platform() -> None:
     with pytest.raises(KeyError):
         parse_webhook("myspace", {}, b"{}")
+
+
+def test_one_meta_endpoint_for_pages_and_instagram() -> None:
+    from steward.platforms.signatures import meta_signature, verify_webhook
+
+    page = fixture_bytes("facebook/feed-comment-add.json")
+    insta = fixture_bytes("instagram/wh-comments.json")
+    assert parse_webhook("meta", {}, page)[0].platform == "facebook"
+    assert parse_webhook("meta", {}, insta)[0].platform == "instagram"
+    verify_webhook("meta", {"X-Hub-Signature-256": meta_signature(insta, "s")}, insta, "s")
+    with pytest.raises(MalformedPayload) as info:
+        parse_webhook("meta", {}, b'{"object":"whatsapp_business_account","entry":[]}')
+    assert info.value.field == "object"

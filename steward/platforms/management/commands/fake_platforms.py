@@ -39,6 +39,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", action="store_true", help="Create one district post per platform"
         )
+        parser.add_argument(
+            "--x-limit",
+            type=int,
+            default=None,
+            help="Requests per 15 minutes for every X endpoint (default: X's own, e.g. 50 for hide)",
+        )
+        parser.add_argument(
+            "--youtube-units",
+            type=int,
+            default=10_000,
+            help="YouTube daily quota units (default 10,000)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         targets: dict[str, str] = {}
@@ -57,6 +69,12 @@ class Command(BaseCommand):
             app_secret=options["app_secret"],
             x_consumer_secret=options["x_consumer_secret"],
             webhook_targets=targets,
+            youtube_daily_units=options["youtube_units"],
+            x_limits=(
+                dict.fromkeys(("hidden", "search", "default"), options["x_limit"])
+                if options["x_limit"]
+                else None
+            ),
         )
         url = fake.start()
         posts = {p: fake.add_post(p) for p in PLATFORMS} if options["seed"] else {}
