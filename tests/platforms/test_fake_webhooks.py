@@ -165,3 +165,21 @@ def test_control_api_over_http(fake_with_webhooks: FakePlatforms, receiver: Rece
     assert state["deliveries"] == [{"platform": "facebook", "status": 200, "error": ""}]
     (event,) = verified_events(fake, receiver, "facebook")
     assert event.object_id == comment
+
+
+def test_redeliver_failed_after_receiver_recovers(
+    fake_with_webhooks: FakePlatforms, receiver: Receiver
+) -> None:
+    fake = fake_with_webhooks
+    receiver.status = 500  # Steward down
+    post = fake.add_post("facebook")
+    fake.add_comment("facebook", post, "one")
+    fake.add_comment("facebook", post, "two")
+    receiver.status = 200
+    again = fake.redeliver_failed()
+    assert [d.status for d in again] == [200, 200]
+    assert fake.redeliver_failed() == []  # each failure is retried once per call
+    bodies = [r.body for r in receiver.received]
+    assert bodies[:2] == bodies[2:]  # byte-identical: same signature, same dedupe key
+    for item in receiver.received[2:]:
+        verify_webhook("facebook", item.headers, item.body, fake.app_secret)

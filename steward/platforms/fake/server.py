@@ -125,6 +125,7 @@ class Delivery:
     headers: dict[str, str]
     status: int | None = None
     error: str = ""
+    retried: bool = False
 
     @property
     def payload(self) -> Any:
@@ -570,6 +571,29 @@ class FakePlatforms:
         payload = self.webhook_payload(obj, verb, legacy_sender=legacy_sender)
         if payload is not None:
             self.send_webhook(obj.platform, payload)
+
+    def redeliver_failed(self) -> list[Delivery]:
+        """Send again every recorded delivery that got no 2xx (as Meta and X retry), once each.
+
+        Returns the new deliveries; a delivery that failed again can be retried by calling again.
+        """
+        with self._lock:
+            failed = [
+                d
+                for d in self.deliveries
+                if not (d.status and 200 <= d.status < 300) and not d.retried
+            ]
+            for d in failed:
+                d.retried = True
+        out: list[Delivery] = []
+        for d in failed:
+            out += self.send_webhook(
+                d.platform,
+                d.body,
+                target=d.target,
+                signature=d.headers.get(next(iter(self.sign(d.platform, b"")))),
+            )
+        return out
 
     def wait_for_deliveries(self, count: int, *, timeout: float = 5.0) -> list[Delivery]:
         """Wait until at least ``count`` webhooks were attempted (some are sent from threads)."""
