@@ -420,8 +420,14 @@ class BaseClient:
             return TransientError(
                 message, platform=self.platform, status_code=status, response=body
             )
-        if status in (401, 403):
+        if status == 401:
             return AuthError(message, platform=self.platform, status_code=status, response=body)
+        if status == 403:
+            # Forbidden for *this object* (X: not our conversation) is not a bad token: a caller
+            # that marks the connection for reconnecting on AuthError must not do so here.
+            return PermanentError(
+                message, platform=self.platform, status_code=status, code="forbidden", response=body
+            )
         if status == 404:
             return NotFound(message, platform=self.platform, status_code=status, response=body)
         return PermanentError(message, platform=self.platform, status_code=status, response=body)

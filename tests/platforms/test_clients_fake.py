@@ -355,3 +355,23 @@ def test_tiktok_comments(fake: FakePlatforms) -> None:
         pytest.raises(AuthError),
     ):
         client.list_comments(video)
+
+
+def test_forbidden_object_is_not_a_bad_token(fake: FakePlatforms) -> None:
+    """X's 403 for a reply outside our conversations must not send an admin to reconnect."""
+    other = fake.add_post("x", post_id="1799999999999999998")
+    fake.objects[("x", other)].author_id = "999"
+    reply = fake.add_comment("x", other, "hi", send_webhook=False)
+    with XClient(**fake.client_kwargs("x")) as client, pytest.raises(PermanentError) as info:
+        client.hide_comment(reply)
+    assert not isinstance(info.value, AuthError) and info.value.code == "forbidden"
+    with (
+        XClient(**{**fake.client_kwargs("x"), "access_token": "revoked"}) as client,
+        pytest.raises(AuthError),
+    ):
+        client.hide_comment(reply)
+    with (
+        YouTubeClient(**{**fake.client_kwargs("youtube"), "access_token": "revoked"}) as client,
+        pytest.raises(AuthError),
+    ):
+        client.list_comments("v")

@@ -16,7 +16,13 @@ from typing import Any, ClassVar
 import httpx
 
 from steward.platforms.base import Action, ActionResult, BaseClient, Page, Platform, PlatformComment
-from steward.platforms.errors import NotFound, PermanentError, PlatformError, RateLimited
+from steward.platforms.errors import (
+    AuthError,
+    NotFound,
+    PermanentError,
+    PlatformError,
+    RateLimited,
+)
 from steward.platforms.ratelimit import QuotaLedger, seconds_until_pacific_midnight
 from steward.platforms.youtube.capabilities import CAPABILITIES
 from steward.platforms.youtube.parsers import parse_comment, parse_comment_thread
@@ -62,6 +68,8 @@ class YouTubeClient(BaseClient):
             retry = self.retry_after_from(response)
             self.throttle.block_for(retry)
             return RateLimited(message, retry_after=retry, code=sorted(reasons)[0], **kw)
+        if reasons & {"authError", "insufficientPermissions"}:
+            return AuthError(message, code=sorted(reasons)[0], **kw)
         if "commentNotFound" in reasons:
             return NotFound(message, code="commentNotFound", **kw)
         if reasons & {"processingFailure", "operationNotSupported", "banWithoutReject"}:
