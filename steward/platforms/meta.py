@@ -195,8 +195,11 @@ class GraphClient(BaseClient):
             return RateLimited(message, retry_after=retry, **kw)
         if response.status_code >= 500 or code in (1, 2) or error.get("is_transient"):
             return TransientError(message, **kw)
-        if code in (10, 102, 190) or (isinstance(code, int) and 200 <= code < 300):
+        if code in (102, 190):
+            # The token itself is invalid or expired: only reconnecting helps.
             return AuthError(message, **kw)
+        # Permission errors (10, 200-299) are often about one object (a comment the Page may not
+        # hide); they are permanent for this call but not proof that the token is bad.
         if (code == 100 and subcode == 33) or response.status_code == 404:
             return NotFound(message, **kw)
         return PermanentError(message, **kw)
