@@ -62,9 +62,11 @@ def appsecret_proof(access_token: str, app_secret: str) -> str:
 
 
 def meta_verb(value: Any, path: str, platform: str) -> Verb:
-    if not isinstance(value, str) or value not in META_VERBS:
-        raise MalformedPayload(f"unknown verb {value!r}", field=path, platform=platform)
-    return META_VERBS[value]
+    """A missing or non-text verb is malformed; an unknown word is ``Verb.OTHER`` so one new verb
+    from Meta does not make the other changes in the same delivery unreadable."""
+    if not isinstance(value, str) or not value:
+        raise MalformedPayload(f"expected a verb, got {value!r}", field=path, platform=platform)
+    return META_VERBS.get(value, Verb.OTHER)
 
 
 def meta_author(value: Mapping[str, Any], path: str, platform: str) -> PlatformAuthor | None:

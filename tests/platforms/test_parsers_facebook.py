@@ -156,7 +156,7 @@ def test_graph_comment_node() -> None:
             "entry[0].changes[0].value",
         ),
         (
-            b'{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":"comment","verb":"frobnicate"}}]}]}',
+            b'{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":"comment","verb":7}}]}]}',
             "entry[0].changes[0].value.verb",
         ),
         (
@@ -175,6 +175,15 @@ def test_malformed_payload_names_the_field(body: bytes, field: str) -> None:
     assert info.value.field == field
     assert info.value.permanent
     assert field in str(info.value)
+
+
+def test_unknown_verb_is_other_and_keeps_the_rest_of_the_delivery() -> None:
+    body = (
+        b'{"object":"page","entry":[{"id":"1","changes":['
+        b'{"field":"feed","value":{"item":"comment","verb":"pin","comment_id":"2_3","post_id":"1_2"}},'
+        b'{"field":"feed","value":{"item":"comment","verb":"add","comment_id":"2_4","post_id":"1_2"}}]}]}'
+    )
+    assert [e.verb for e in parse_any("facebook", {}, body)] == [Verb.OTHER, Verb.ADD]
 
 
 def test_unknown_field_is_kept_as_other() -> None:
