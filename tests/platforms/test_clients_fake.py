@@ -47,7 +47,10 @@ def test_facebook_list_hide_reply_delete(fake: FakePlatforms) -> None:
             200,
             {"success": True},
         )
-        assert client.get_comment(first).is_hidden is True
+        fetched = client.get_comment(first)
+        assert fetched.is_hidden is True and fetched.post_id == post
+        (nested,) = client.list_replies(first)
+        assert nested.post_id == post and nested.parent_id == first
         client.unhide_comment(first)
         assert fake.comment("facebook", first).hidden is False
 

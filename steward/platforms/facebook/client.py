@@ -21,9 +21,7 @@ from steward.platforms.facebook.capabilities import CAPABILITIES
 from steward.platforms.facebook.parsers import parse_comment, parse_post
 from steward.platforms.meta import GraphClient
 
-COMMENT_FIELDS = (
-    "id,message,from,created_time,parent{id},is_hidden,can_hide,can_remove,permalink_url,attachment"
-)
+COMMENT_FIELDS = "id,message,from,created_time,parent{id},object{id},is_hidden,can_hide,can_remove,permalink_url,attachment"
 
 
 class FacebookClient(GraphClient):
@@ -64,17 +62,26 @@ class FacebookClient(GraphClient):
         ]
         return Page(items, self.next_cursor(body))
 
+    def post_id_of(self, comment_id: str) -> str:
+        """A comment id is ``<post id suffix>_<comment id>`` and a Page post id
+        ``<page id>_<post id suffix>`` (platforms.md §9), so the post is derivable; the comment
+        node's ``object`` field is empty for comments on plain posts."""
+        suffix, sep, _ = comment_id.partition("_")
+        return f"{self.account_id}_{suffix}" if sep else ""
+
     def get_comment(self, comment_id: str) -> PlatformComment:
-        body = self.request_json(
-            "GET", f"/{comment_id}", params={"fields": COMMENT_FIELDS + ",object{id}"}
-        )
-        return parse_comment(body)
+        body = self.request_json("GET", f"/{comment_id}", params={"fields": COMMENT_FIELDS})
+        return parse_comment(body, post_id=self.post_id_of(comment_id))
 
     def list_replies(self, comment_id: str, *, post_id: str | None = None) -> list[PlatformComment]:
         body = self.request_json(
             "GET", f"/{comment_id}/comments", params={"fields": COMMENT_FIELDS, "limit": 100}
         )
-        return [parse_comment(d, path=f"data[{i}]") for i, d in enumerate(body.get("data") or [])]
+        post = post_id or self.post_id_of(comment_id)
+        return [
+            parse_comment(d, post_id=post, path=f"data[{i}]")
+            for i, d in enumerate(body.get("data") or [])
+        ]
 
     def _set_hidden(self, comment_id: str, hidden: bool) -> ActionResult:
         response = self.request(

@@ -93,7 +93,6 @@ def render_fb_comment(obj: FakeObject) -> dict[str, Any]:
         "like_count": 0,
         "is_hidden": obj.hidden,
         "is_private": False,
-        "object": {"id": obj.post_id},
         "permalink_url": f"https://www.facebook.com/{obj.account_id}/posts/{obj.post_id.split('_')[-1]}/?comment_id={obj.id}",
     }
     if obj.is_reply:
