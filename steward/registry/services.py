@@ -193,9 +193,17 @@ def account_update(*, actor: Any, account: Account, **changes: Any) -> Account:
         for name, value in changes.items():
             setattr(account, name, value)
         if {"platform", "handle", "url"} & set(changes):
+            # Whatever was typed last wins: a new URL alone names the handle, a new handle or
+            # platform alone gets the platform's usual URL ("other" platforms have none).
+            fixed_shape = account.platform != "other"
+            handle = account.handle
+            if "handle" not in changes and changes.get("url") and fixed_shape:
+                handle = ""
+            url = account.url
+            if "url" not in changes and fixed_shape and {"handle", "platform"} & set(changes):
+                url = ""
             account.handle, account.url = _address(
-                platform=account.platform, handle=account.handle,
-                url=changes.get("url", "" if "handle" in changes else account.url), exclude_pk=account.pk,
+                platform=account.platform, handle=handle, url=url, exclude_pk=account.pk
             )
         if account.kind not in Account.Kind.values:
             raise PolicyViolation(_("Choose what kind of account this is."), clause="1.1", field="kind")

@@ -178,3 +178,27 @@ def test_spanish_page(client_as, accounts):
     c = client_as("media_officer")
     r = c.get(reverse("registry:account_list"), HTTP_ACCEPT_LANGUAGE="es")
     assert r.status_code == 200
+
+
+def test_list_pages_do_not_query_per_row(client_as, lps):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from steward.authorizations import services as grants
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client_as("media_officer").get(url).status_code == 200
+        return len(ctx)
+
+    def add(n, start):
+        for i in range(start, start + n):
+            account = registered(lps, "team_a", handle=f"team_{i}")
+            grants.grant_create(actor=lps.user("principal_a"), grantor=lps.principal_a, grantee=lps.teacher_a,
+                                account=account, purpose="x", attestation_name="Daniel Murphy", remote_addr="192.0.2.1")
+
+    add(2, 0)
+    few = (count(reverse("registry:account_list")), count(reverse("authorizations:grant_list")))
+    add(8, 2)
+    many = (count(reverse("registry:account_list")), count(reverse("authorizations:grant_list")))
+    assert few == many

@@ -193,3 +193,17 @@ def test_audit_failure_rolls_back_registration(lps, monkeypatch):
 def test_advisor_role_above_the_unit_counts(lps):
     StaffRole.objects.create(person=lps.staff_b, unit=lps.school_a, role="faculty_advisor")
     assert _report(lps, advisor=lps.staff_b).advisor == lps.staff_b
+
+
+def test_update_address_follows_what_changed(lps):
+    account = registered(lps, "school_a", handle="lhs_main")
+    actor = lps.user("media_officer")
+    account = services.account_update(actor=actor, account=account, url="https://www.instagram.com/lhs_news/")
+    assert account.handle == "lhs_news"
+    account = services.account_update(actor=actor, account=account, platform="tiktok")
+    assert account.url == "https://www.tiktok.com/@lhs_news"
+    account = services.account_update(actor=actor, account=account, handle="lhs.news")
+    assert account.url == "https://www.tiktok.com/@lhs.news"
+    with pytest.raises(PolicyViolation) as exc:
+        services.account_update(actor=actor, account=account, handle="other", url="https://www.tiktok.com/@lhs.news")
+    assert exc.value.field == "url"
