@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import httpx
@@ -148,6 +149,22 @@ def parse_messaging(
     return events
 
 
+@dataclass(frozen=True)
+class ManagedPage:
+    """A Page the connecting person manages, from ``GET /me/accounts``."""
+
+    id: str
+    name: str
+    access_token: str
+    tasks: tuple[str, ...]
+    instagram_account_id: str = ""
+
+    @property
+    def can_moderate(self) -> bool:
+        """Comments need the Page task ``MODERATE`` (or ``MANAGE``, which includes it)."""
+        return bool({"MODERATE", "MANAGE"} & set(self.tasks))
+
+
 class GraphClient(BaseClient):
     """Graph API calls with ``access_token`` and ``appsecret_proof``, and Meta's throttling rules."""
 
@@ -222,6 +239,78 @@ class GraphClient(BaseClient):
             body,
             created_id=str(created) if created else None,
         )
+
+    # -- account connection (platforms.md §1.1, §1.4, §2.1) -----------------------------------------
+    def managed_pages(self) -> list[ManagedPage]:
+        """``GET /me/accounts`` with a *User* token: the Pages this person manages, each with its
+        own Page token, tasks, and linked Instagram professional account."""
+        body = self.request_json(
+            "GET",
+            "/me/accounts",
+            params={
+                "fields": "id,name,access_token,tasks,instagram_business_account",
+                "limit": 100,
+            },
+        )
+        pages = []
+        for i, item in enumerate(body.get("data") or []):
+            path = f"data[{i}]"
+            ig = item.get("instagram_business_account")
+            pages.append(
+                ManagedPage(
+                    id=as_id(item.get("id"), f"{path}.id", platform=self.platform),
+                    name=str(item.get("name") or ""),
+                    access_token=str(item.get("access_token") or ""),
+                    tasks=tuple(str(t) for t in item.get("tasks") or []),
+                    instagram_account_id=opt_id(
+                        ig.get("id") if isinstance(ig, Mapping) else None,
+                        f"{path}.instagram_business_account.id",
+                        platform=self.platform,
+                    ),
+                )
+            )
+        return pages
+
+    def exchange_long_lived(self, *, app_id: str) -> tuple[str, int | None]:
+        """Exchange this short-lived User token for a long-lived one [U]:
+        ``GET /oauth/access_token?grant_type=fb_exchange_token``. Returns (token, expires_in)."""
+        body = self.request_json(
+            "GET",
+            "/oauth/access_token",
+            params={
+                "grant_type": "fb_exchange_token",
+                "client_id": app_id,
+                "client_secret": self.app_secret,
+                "fb_exchange_token": self.access_token,
+            },
+        )
+        token = body.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise MalformedPayload(
+                "no access_token in answer", field="access_token", platform=self.platform
+            )
+        expires = body.get("expires_in")
+        return token, int(expires) if isinstance(expires, int | float) else None
+
+    def subscribe_webhooks(self, fields: tuple[str, ...]) -> bool:
+        """Install the app on this account so its webhooks arrive:
+        ``POST /{id}/subscribed_apps?subscribed_fields=...`` (a Page token; for Instagram the Page
+        behind the account, or ``/me`` with Instagram Login)."""
+        body = self.request_json(
+            "POST",
+            f"/{self.account_id}/subscribed_apps",
+            data={"subscribed_fields": ",".join(fields)},
+        )
+        return body.get("success") in (True, "true")  # Meta answers {"success": "true"}
+
+    def subscribed_fields(self) -> list[str]:
+        """``GET /{id}/subscribed_apps``: the fields this app is subscribed to on the account."""
+        body = self.request_json("GET", f"/{self.account_id}/subscribed_apps")
+        fields: list[str] = []
+        for app in body.get("data") or []:
+            if isinstance(app, Mapping):
+                fields += [str(f) for f in app.get("subscribed_fields") or []]
+        return fields
 
     @staticmethod
     def next_cursor(body: Mapping[str, Any]) -> str | None:

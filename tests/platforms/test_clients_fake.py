@@ -378,3 +378,26 @@ def test_forbidden_object_is_not_a_bad_token(fake: FakePlatforms) -> None:
         pytest.raises(AuthError),
     ):
         client.list_comments("v")
+
+
+def test_meta_account_connection(fake: FakePlatforms) -> None:
+    """Connecting: a User token lists the managed Pages with their Page tokens and the linked
+    Instagram account; the Page token then installs the app for feed webhooks."""
+    user = FacebookClient(
+        **{**fake.client_kwargs("facebook"), "access_token": fake.user_token, "account_id": "me"}
+    )
+    with user:
+        token, expires = user.exchange_long_lived(app_id="123")
+        assert token and expires and expires > 86400
+        (page,) = user.managed_pages()
+    assert (page.id, page.instagram_account_id) == (
+        fake.accounts["facebook"],
+        fake.accounts["instagram"],
+    )
+    assert page.can_moderate and page.access_token == fake.tokens["facebook"]
+    with FacebookClient(
+        **{**fake.client_kwargs("facebook"), "access_token": page.access_token}
+    ) as client:
+        assert client.subscribed_fields() == []
+        assert client.subscribe_webhooks(("feed",)) is True
+        assert client.subscribed_fields() == ["feed"]

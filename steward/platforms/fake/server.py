@@ -195,6 +195,8 @@ class FakePlatforms:
         self.accounts = {p: a for p, (a, _) in DEFAULT_ACCOUNTS.items()}
         self.account_names = {p: n for p, (_, n) in DEFAULT_ACCOUNTS.items()}
         self.tokens = {p: f"fake-{p}-token" for p in PLATFORMS}
+        #: a Meta *User* token, for the account-connection calls (``/me/accounts``)
+        self.user_token = "fake-meta-user-token"  # noqa: S105 - a fake
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -273,6 +275,7 @@ class FakePlatforms:
             self.blocked: dict[str, set[str]] = {p: set() for p in PLATFORMS}
             self.muted: set[str] = set()
             self.private_replies: list[dict[str, str]] = []
+            self.subscribed_fields: dict[str, list[str]] = {}
             self.youtube_units_spent = 0
             self._x_windows: dict[str, tuple[float, int]] = {}
             self._ids = IdFactory()
@@ -819,7 +822,7 @@ class FakePlatforms:
         self, method: str, rest: str, params: dict[str, Any], headers: Mapping[str, str]
     ) -> Response:
         token = params.get("access_token", "")
-        if token not in (self.tokens["facebook"], self.tokens["instagram"]):
+        if token not in (self.tokens["facebook"], self.tokens["instagram"], self.user_token):
             return self._graph_error("Invalid OAuth access token - Cannot parse access token", 190)
         if self.require_appsecret_proof:
             expected = hmac.new(
@@ -846,6 +849,40 @@ class FakePlatforms:
             return self._graph_error("Unknown path components", 2500)
         node_id = segs[0]
         fb_page, ig_user = self.accounts["facebook"], self.accounts["instagram"]
+        if segs == ["me", "accounts"] and method == "GET":
+            page = {
+                "id": fb_page,
+                "name": self.account_names["facebook"],
+                "access_token": self.tokens["facebook"],
+                "tasks": ["ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE"],
+                "instagram_business_account": {"id": ig_user},
+            }
+            return _json(200, {"data": [page]})
+        if segs == ["oauth", "access_token"] and method == "GET":
+            if (
+                params.get("client_secret") != self.app_secret
+                or params.get("fb_exchange_token") != self.user_token
+            ):
+                return self._graph_error("Error validating client secret.", 1)
+            return _json(
+                200,
+                {"access_token": self.user_token, "token_type": "bearer", "expires_in": 5183944},
+            )
+        if len(segs) == 2 and segs[1] == "subscribed_apps" and node_id in (fb_page, ig_user):
+            if method == "POST":
+                self.subscribed_fields[node_id] = str(params.get("subscribed_fields") or "").split(
+                    ","
+                )
+                return _json(200, {"success": "true"})
+            fields = self.subscribed_fields.get(node_id)
+            return _json(
+                200,
+                {
+                    "data": [{"name": "Steward", "id": "fake-app", "subscribed_fields": fields}]
+                    if fields
+                    else []
+                },
+            )
         if len(segs) == 1 and node_id in (fb_page, ig_user) and method == "GET":
             platform = "facebook" if node_id == fb_page else "instagram"
             return _json(200, {"id": node_id, "name": self.account_names[platform]})
