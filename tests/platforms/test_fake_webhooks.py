@@ -183,3 +183,26 @@ def test_redeliver_failed_after_receiver_recovers(
     assert bodies[:2] == bodies[2:]  # byte-identical: same signature, same dedupe key
     for item in receiver.received[2:]:
         verify_webhook("facebook", item.headers, item.body, fake.app_secret)
+
+
+def test_x_webhook_registration_runs_the_crc(fake: FakePlatforms, receiver: Receiver) -> None:
+    from steward.platforms.errors import PermanentError
+    from steward.platforms.x.client import XClient
+
+    receiver.x_consumer_secret = fake.x_consumer_secret
+    url = f"{receiver.url}/platforms/webhooks/x/"
+    app = XClient(**{**fake.client_kwargs("x"), "access_token": fake.x_app_bearer})
+    with app:
+        hook = app.register_webhook(url)
+        assert hook["valid"] is True and fake.webhook_targets["x"] == url
+        receiver.x_consumer_secret = "rotated-on-our-side"
+        assert app.revalidate_webhook(hook["id"]) is False
+        with pytest.raises(PermanentError):
+            app.register_webhook(url)  # CRC fails: X refuses the URL
+    with XClient(**fake.client_kwargs("x")) as user:
+        assert user.subscribe_account_activity(hook["id"]) is True
+    receiver.x_consumer_secret = fake.x_consumer_secret
+    post = fake.add_post("x")
+    reply = fake.add_comment("x", post, "now delivered")
+    (event,) = verified_events(fake, receiver, "x")
+    assert event.object_id == reply

@@ -197,6 +197,8 @@ class FakePlatforms:
         self.tokens = {p: f"fake-{p}-token" for p in PLATFORMS}
         #: a Meta *User* token, for the account-connection calls (``/me/accounts``)
         self.user_token = "fake-meta-user-token"  # noqa: S105 - a fake
+        #: X's app-only bearer token, for ``/2/webhooks``
+        self.x_app_bearer = "fake-x-app-bearer"  # noqa: S105 - a fake
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -276,6 +278,8 @@ class FakePlatforms:
             self.muted: set[str] = set()
             self.private_replies: list[dict[str, str]] = []
             self.subscribed_fields: dict[str, list[str]] = {}
+            self.x_webhooks: dict[str, dict[str, Any]] = {}
+            self.x_subscriptions: set[str] = set()
             self.youtube_units_spent = 0
             self._x_windows: dict[str, tuple[float, int]] = {}
             self._ids = IdFactory()
@@ -1080,6 +1084,9 @@ class FakePlatforms:
     def _x(
         self, method: str, rest: str, params: dict[str, Any], headers: Mapping[str, str]
     ) -> Response:
+        segs = [s for s in rest.split("/") if s]
+        if segs[:1] == ["webhooks"]:
+            return self._x_webhooks(method, segs, params, headers)
         if headers.get("authorization", "") != f"Bearer {self.tokens['x']}":
             return _json(
                 401,
@@ -1090,7 +1097,6 @@ class FakePlatforms:
                     "detail": "Unauthorized",
                 },
             )
-        segs = [s for s in rest.split("/") if s]
         key = (
             "hidden"
             if segs[-1:] == ["hidden"]
@@ -1110,6 +1116,59 @@ class FakePlatforms:
             )
         status, hdrs, body = self._x_route(method, segs, params)
         return status, {**hdrs, **rl}, body
+
+    def _x_webhooks(
+        self, method: str, segs: list[str], params: dict[str, Any], headers: Mapping[str, str]
+    ) -> Response:
+        """``/2/webhooks`` (app-only bearer): registering a URL triggers the CRC, as on X; a valid
+        URL becomes this fake's X webhook target."""
+        if headers.get("authorization", "") != f"Bearer {self.x_app_bearer}":
+            return _json(
+                403,
+                {
+                    "title": "Unsupported Authentication",
+                    "status": 403,
+                    "detail": "app-only bearer required",
+                },
+            )
+        if method == "GET" and len(segs) == 1:
+            return _json(
+                200,
+                {
+                    "data": list(self.x_webhooks.values()),
+                    "meta": {"result_count": len(self.x_webhooks)},
+                },
+            )
+        if method == "POST" and len(segs) == 1:
+            url = str((params.get("__json__") or {}).get("url") or "")
+            if not url or not self.x_crc_check(url):
+                return _json(
+                    400,
+                    {
+                        "title": "CrcValidationFailed",
+                        "status": 400,
+                        "detail": "CRC validation failed",
+                    },
+                )
+            webhook_id = self._ids.numeric(1900000000000000000)
+            self.x_webhooks[webhook_id] = {
+                "id": webhook_id,
+                "url": url,
+                "valid": True,
+                "created_at": "2026-01-01T00:00:00.000Z",
+            }
+            self.webhook_targets["x"] = url
+            return _json(200, {"data": self.x_webhooks[webhook_id]})
+        hook = self.x_webhooks.get(segs[1]) if len(segs) == 2 else None
+        if hook is None:
+            return _json(404, {"title": "Not Found", "status": 404, "detail": "webhook not found"})
+        if method == "PUT":
+            hook["valid"] = self.x_crc_check(str(hook["url"]))
+            return _json(200, {"data": {"valid": hook["valid"]}})
+        if method == "DELETE":
+            del self.x_webhooks[segs[1]]
+            return _json(200, {"data": {"deleted": True}})
+        return _json(405, {"title": "Method Not Allowed", "status": 405})
 
     def _x_route(self, method: str, segs: list[str], params: dict[str, Any]) -> Response:
         body = params.get("__json__") or {}
@@ -1255,6 +1314,17 @@ class FakePlatforms:
                     )
                 self.blocked["x"].add(target)
                 return _json(200, {"data": {"blocking": True}})
+        if (
+            segs[:2] == ["account_activity", "webhooks"]
+            and segs[3:] == ["subscriptions", "all"]
+            and method == "POST"
+        ):
+            if segs[2] not in self.x_webhooks:
+                return _json(
+                    404, {"title": "Not Found", "status": 404, "detail": "webhook not found"}
+                )
+            self.x_subscriptions.add(segs[2])
+            return _json(200, {"data": {"subscribed": True}})
         return _json(404, {"title": "Not Found", "status": 404, "detail": "/".join(segs)})
 
     # -- YouTube Data API v3 ------------------------------------------------------------------------

@@ -145,6 +145,27 @@ class XClient(BaseClient):
         )
         return ActionResult(self.platform, Action.BLOCK, author_id, 200, body)
 
+    # -- webhooks (platforms.md §3.5; the Account Activity API is deprecated for the X Activity
+    # API, whose subscription calls are not in the reference) -------------------------------------
+    def register_webhook(self, url: str) -> dict[str, Any]:
+        """``POST /2/webhooks`` with an **app-only** bearer token (construct this client with it).
+        X runs the CRC against ``url`` before answering; ``url`` must be HTTPS, public, portless."""
+        body = self.request_json("POST", "/webhooks", json_body={"url": url})
+        data = body.get("data")
+        return data if isinstance(data, dict) else {}
+
+    def revalidate_webhook(self, webhook_id: str) -> bool:
+        """``PUT /2/webhooks/:id``: re-run the CRC (after fixing the endpoint, or rotating secrets)."""
+        body = self.request_json("PUT", f"/webhooks/{webhook_id}")
+        return bool((body.get("data") or {}).get("valid"))
+
+    def subscribe_account_activity(self, webhook_id: str) -> bool:
+        """Subscribe this (user-context) account's activity to the webhook."""
+        body = self.request_json(
+            "POST", f"/account_activity/webhooks/{webhook_id}/subscriptions/all"
+        )
+        return bool((body.get("data") or {}).get("subscribed"))
+
     def mute_author(self, author_id: str) -> ActionResult:
         """The non-Enterprise alternative to blocking: the account stops seeing the author."""
         body = self.request_json(
