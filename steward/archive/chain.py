@@ -32,6 +32,9 @@ GENESIS_HASH = "0" * 64
 HASH_VERSION = 1
 
 
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 class CanonicalJSONError(TypeError):
     """A value cannot be represented canonically (floats, sets, arbitrary objects)."""
 
@@ -40,7 +43,22 @@ def _normalise(value: Any, path: str = "$") -> Any:
     # Floats are refused rather than formatted: 0.1 + 0.2 serialises differently across
     # languages and versions, and a hash that depends on float printing is not reproducible by an
     # independent verifier. Platform payloads are hashed as raw bytes instead (raw_sha256).
-    if value is None or isinstance(value, (bool, str)):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                raise CanonicalJSONError(f"non-string key {key!r} at {path}")
+            out[key] = _normalise(item, f"{path}.{key}") if type(item) not in _SCALARS else item
+        return out
+    if kind is list:
+        return [
+            _normalise(item, f"{path}[{i}]") if type(item) not in _SCALARS else item
+            for i, item in enumerate(value)
+        ]
+    if isinstance(value, (bool, str)):
         return value
     if isinstance(value, int):
         return value

@@ -30,6 +30,8 @@ QUERY = re.compile(r'"([^"]*)"|(\S+)')
 
 def fold(text: str) -> str:
     """Case-fold and strip accents."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
