@@ -214,6 +214,7 @@ def test_x_hide_and_search(fake: FakePlatforms) -> None:
         assert client.hide_comment(reply).response == {"data": {"hidden": True}}
         client.hide_comment(reply)
         assert fake.comment("x", reply).hidden
+        assert fake.calls[-1].params == {"hidden": True}  # JSON bodies are recorded too
         assert client.throttle.last_remaining == 48  # 50 per 15 minutes for hide
         client.unhide_comment(reply)
         assert not fake.comment("x", reply).hidden

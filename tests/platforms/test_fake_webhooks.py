@@ -121,6 +121,25 @@ def test_bad_signature_and_duplicates(
     assert len(keys) == 1  # the duplicate delivery is recognisable
 
 
+def test_out_of_order_delivery(fake_with_webhooks: FakePlatforms, receiver: Receiver) -> None:
+    fake = fake_with_webhooks
+    post = fake.add_post("facebook")
+    comment = fake.add_comment("facebook", post, "first", send_webhook=False)
+    fake.edit_comment("facebook", comment, "second", send_webhook=False)
+    edited = fake.webhook_payload_for("facebook", comment, "edited")
+    added = fake.webhook_payload_for("facebook", comment, "add")
+    assert edited is not None and added is not None
+    fake.send_webhook("facebook", edited)
+    fake.send_webhook("facebook", added)  # the add arrives after the edit
+    assert [e.verb for e in verified_events(fake, receiver, "facebook")] == [Verb.EDIT, Verb.ADD]
+    assert (
+        fake.webhook_payload_for(
+            "instagram", fake.add_comment("instagram", fake.add_post("instagram"), "x"), "remove"
+        )
+        is None
+    )
+
+
 def test_failed_delivery_is_recorded(fake_with_webhooks: FakePlatforms, receiver: Receiver) -> None:
     receiver.status = 503
     fake = fake_with_webhooks

@@ -134,6 +134,8 @@ class Delivery:
 
 @dataclass
 class Call:
+    """One API call the fake received; ``params`` merges query, form and JSON body."""
+
     method: str
     path: str
     params: dict[str, Any]
@@ -574,6 +576,13 @@ class FakePlatforms:
                 }
         return None
 
+    def webhook_payload_for(
+        self, platform: str, object_id: str, verb: str
+    ) -> dict[str, Any] | None:
+        """The webhook body announcing ``verb`` on a stored object (for out-of-order and replay drills)."""
+        with self._lock:
+            return self.webhook_payload(self._get(platform, object_id), verb)
+
     def _notify(self, obj: FakeObject, verb: str, *, legacy_sender: bool = False) -> None:
         payload = self.webhook_payload(obj, verb, legacy_sender=legacy_sender)
         if payload is not None:
@@ -670,7 +679,10 @@ class FakePlatforms:
         if namespace is None:
             return _json(404, {"error": {"message": f"no route {path}"}})
         rest = path[len(PREFIXES[namespace]) :]
-        call = Call(method, path, {k: v for k, v in params.items() if k != "__json__"})
+        # What the call carried, query/form and JSON body alike (``{"hidden": true}`` for X).
+        recorded = {k: v for k, v in params.items() if k != "__json__"}
+        recorded.update(params.get("__json__") or {})
+        call = Call(method, path, recorded)
         with self._lock:
             self.calls.append(call)
             self.call_count += 1
