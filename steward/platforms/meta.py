@@ -223,6 +223,49 @@ class GraphClient(BaseClient):
             return NotFound(message, **kw)
         return PermanentError(message, **kw)
 
+    # -- moderation: the same calls on both, with two names that differ (platforms.md §1.5, §2.2)
+    #: ``POST /{comment-id}`` parameter: Facebook ``is_hidden``, Instagram ``hide``
+    hide_param: ClassVar[str]
+    #: edge a public reply is posted to: Facebook ``comments``, Instagram ``replies``
+    reply_edge: ClassVar[str]
+
+    def _set_hidden(self, comment_id: str, hidden: bool) -> ActionResult:
+        response = self.request(
+            "POST", f"/{comment_id}", data={self.hide_param: "true" if hidden else "false"}
+        )
+        action = Action.HIDE if hidden else Action.UNHIDE
+        return ActionResult(
+            self.platform, action, comment_id, response.status_code, self.safe_json(response) or {}
+        )
+
+    def hide_comment(self, comment_id: str, *, post_id: str | None = None) -> ActionResult:
+        return self._set_hidden(comment_id, True)
+
+    def unhide_comment(self, comment_id: str, *, post_id: str | None = None) -> ActionResult:
+        return self._set_hidden(comment_id, False)
+
+    def delete_comment(self, comment_id: str, *, post_id: str | None = None) -> ActionResult:
+        response = self.request("DELETE", f"/{comment_id}")
+        return ActionResult(
+            self.platform,
+            Action.DELETE,
+            comment_id,
+            response.status_code,
+            self.safe_json(response) or {},
+        )
+
+    def reply(self, comment_id: str, text: str, *, post_id: str | None = None) -> ActionResult:
+        body = self.request_json("POST", f"/{comment_id}/{self.reply_edge}", data={"message": text})
+        created = body.get("id")
+        return ActionResult(
+            self.platform,
+            Action.REPLY,
+            comment_id,
+            200,
+            body,
+            created_id=str(created) if created else None,
+        )
+
     def private_reply(self, comment_id: str, text: str) -> ActionResult:
         """One private message to a commenter (``recipient.comment_id``), within 7 days."""
         body = self.request_json(

@@ -27,6 +27,8 @@ COMMENT_FIELDS = "id,message,from,created_time,parent{id},object{id},is_hidden,c
 class FacebookClient(GraphClient):
     platform: ClassVar[Platform] = Platform.FACEBOOK
     capabilities = CAPABILITIES
+    hide_param: ClassVar[str] = "is_hidden"
+    reply_edge: ClassVar[str] = "comments"
 
     def list_posts(self, *, cursor: str | None = None, limit: int = 25) -> Page[PlatformPost]:
         """``GET /{page-id}/feed``: the Page's posts and visitors' posts."""
@@ -82,45 +84,6 @@ class FacebookClient(GraphClient):
             parse_comment(d, post_id=post, path=f"data[{i}]")
             for i, d in enumerate(body.get("data") or [])
         ]
-
-    def _set_hidden(self, comment_id: str, hidden: bool) -> ActionResult:
-        response = self.request(
-            "POST", f"/{comment_id}", data={"is_hidden": "true" if hidden else "false"}
-        )
-        return ActionResult(
-            self.platform,
-            Action.HIDE if hidden else Action.UNHIDE,
-            comment_id,
-            response.status_code,
-            self.safe_json(response) or {},
-        )
-
-    def hide_comment(self, comment_id: str, *, post_id: str | None = None) -> ActionResult:
-        return self._set_hidden(comment_id, True)
-
-    def unhide_comment(self, comment_id: str, *, post_id: str | None = None) -> ActionResult:
-        return self._set_hidden(comment_id, False)
-
-    def delete_comment(self, comment_id: str, *, post_id: str | None = None) -> ActionResult:
-        response = self.request("DELETE", f"/{comment_id}")
-        return ActionResult(
-            self.platform,
-            Action.DELETE,
-            comment_id,
-            response.status_code,
-            self.safe_json(response) or {},
-        )
-
-    def reply(self, comment_id: str, text: str, *, post_id: str | None = None) -> ActionResult:
-        body = self.request_json("POST", f"/{comment_id}/comments", data={"message": text})
-        return ActionResult(
-            self.platform,
-            Action.REPLY,
-            comment_id,
-            200,
-            body,
-            created_id=str(body.get("id") or "") or None,
-        )
 
     def block_author(self, author_id: str, *, comment_id: str | None = None) -> ActionResult:
         """``POST /{page-id}/blocked``; the SDK sends list parameters JSON-encoded."""

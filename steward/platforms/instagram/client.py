@@ -9,8 +9,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from steward.platforms.base import (
-    Action,
-    ActionResult,
     Page,
     Platform,
     PlatformComment,
@@ -27,6 +25,8 @@ COMMENT_FIELDS = f"{REPLY_FIELDS},like_count,replies{{{REPLY_FIELDS}}}"
 class InstagramClient(GraphClient):
     platform: ClassVar[Platform] = Platform.INSTAGRAM
     capabilities = CAPABILITIES
+    hide_param: ClassVar[str] = "hide"
+    reply_edge: ClassVar[str] = "replies"
 
     def list_posts(self, *, cursor: str | None = None, limit: int = 25) -> Page[PlatformPost]:
         params: dict[str, Any] = {
@@ -71,42 +71,3 @@ class InstagramClient(GraphClient):
         for i, d in enumerate(body.get("data") or []):
             out += parse_comment({"parent_id": comment_id, **d}, path=f"data[{i}]")
         return out
-
-    def _set_hidden(self, comment_id: str, hidden: bool) -> ActionResult:
-        response = self.request(
-            "POST", f"/{comment_id}", data={"hide": "true" if hidden else "false"}
-        )
-        return ActionResult(
-            self.platform,
-            Action.HIDE if hidden else Action.UNHIDE,
-            comment_id,
-            response.status_code,
-            self.safe_json(response) or {},
-        )
-
-    def hide_comment(self, comment_id: str, *, post_id: str | None = None) -> ActionResult:
-        return self._set_hidden(comment_id, True)
-
-    def unhide_comment(self, comment_id: str, *, post_id: str | None = None) -> ActionResult:
-        return self._set_hidden(comment_id, False)
-
-    def delete_comment(self, comment_id: str, *, post_id: str | None = None) -> ActionResult:
-        response = self.request("DELETE", f"/{comment_id}")
-        return ActionResult(
-            self.platform,
-            Action.DELETE,
-            comment_id,
-            response.status_code,
-            self.safe_json(response) or {},
-        )
-
-    def reply(self, comment_id: str, text: str, *, post_id: str | None = None) -> ActionResult:
-        body = self.request_json("POST", f"/{comment_id}/replies", data={"message": text})
-        return ActionResult(
-            self.platform,
-            Action.REPLY,
-            comment_id,
-            200,
-            body,
-            created_id=str(body.get("id") or "") or None,
-        )
