@@ -152,6 +152,11 @@ def _json(status: int, body: Any, headers: Mapping[str, str] | None = None) -> R
     return status, {**out, **(headers or {})}, data
 
 
+def _meta_envelope(obj: str, account_id: str, now: int, field: str, value: Any) -> dict[str, Any]:
+    change = {"field": field, "value": value}
+    return {"object": obj, "entry": [{"id": account_id, "time": now, "changes": [change]}]}
+
+
 def _truthy(value: Any) -> bool:
     return value is True or str(value).lower() in ("true", "1")
 
@@ -528,16 +533,7 @@ class FakePlatforms:
                 value["from"] = {"id": obj.author_id, "name": obj.author_name}
             if verb != "remove":
                 value["message"] = obj.text
-            return {
-                "object": "page",
-                "entry": [
-                    {
-                        "id": obj.account_id,
-                        "time": now,
-                        "changes": [{"field": "feed", "value": value}],
-                    }
-                ],
-            }
+            return _meta_envelope("page", obj.account_id, now, "feed", value)
         if obj.platform == "instagram":
             if verb != "add":
                 return None  # Instagram documents no webhook for edits, deletions or hides
@@ -549,16 +545,7 @@ class FakePlatforms:
             }
             if obj.is_reply:
                 value["parent_id"] = obj.parent_id
-            return {
-                "object": "instagram",
-                "entry": [
-                    {
-                        "id": obj.account_id,
-                        "time": now,
-                        "changes": [{"field": "comments", "value": value}],
-                    }
-                ],
-            }
+            return _meta_envelope("instagram", obj.account_id, now, "comments", value)
         if obj.platform == "x":
             if verb == "add":
                 parent = self.objects.get(("x", obj.parent_id))
