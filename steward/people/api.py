@@ -15,6 +15,11 @@ from steward.people.selectors import people_search, person_get, unit_get, units_
 router = Router()
 
 
+def _user(request: HttpRequest) -> Any:
+    """The token's user (set by steward.api.TokenAuth)."""
+    return request.auth  # type: ignore[attr-defined]
+
+
 class UnitOut(Schema):
     id: int
     sourced_id: str | None
@@ -71,7 +76,7 @@ class UnitFilters(Schema):
 @router.get("/units", response=list[UnitOut], summary="List units")
 @paginate(LimitOffsetPagination)
 def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> Any:
-    qs = units_for(request.auth).order_by("path")
+    qs = units_for(_user(request)).order_by("path")
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.parent is not None:
@@ -83,18 +88,18 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]) -> Any:
 
 @router.get("/units/{int:unit_id}", response=UnitOut, summary="Read a unit")
 def unit_read(request: HttpRequest, unit_id: int) -> Any:
-    return unit_get(user=request.auth, pk=unit_id)
+    return unit_get(user=_user(request), pk=unit_id)
 
 
 @router.get("/people", response=list[PersonOut], summary="List people")
 @paginate(LimitOffsetPagination)
 def person_list(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
-    unit = unit_get(user=request.auth, pk=filters.unit) if filters.unit is not None else None
+    unit = unit_get(user=_user(request), pk=filters.unit) if filters.unit is not None else None
     return people_search(
-        user=request.auth, kind=filters.kind, unit=unit, active=filters.active, q=filters.q
+        user=_user(request), kind=filters.kind, unit=unit, active=filters.active, q=filters.q
     ).prefetch_related("roles")
 
 
 @router.get("/people/{int:person_id}", response=PersonOut, summary="Read a person")
 def person_read(request: HttpRequest, person_id: int) -> Any:
-    return person_get(user=request.auth, pk=person_id)
+    return person_get(user=_user(request), pk=person_id)

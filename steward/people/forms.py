@@ -54,7 +54,7 @@ class RosterUploadForm(forms.Form):
         label=_("OneRoster package (ZIP)"), required=False,
         help_text=_("A ZIP holding manifest.csv, orgs.csv, users.csv and the other files."),
     )
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("…or the CSV files"), required=False,
         help_text=_("Choose manifest.csv and the other CSV files together."),
     )
@@ -71,7 +71,7 @@ class RosterUploadForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         package = data.get("package")
         files = data.get("files") or []
         if not package and not files:

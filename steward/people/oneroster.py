@@ -609,7 +609,7 @@ class _Parser:
         table = self.table("manifest")
         if table is None:
             return
-        props: dict[str, tuple[int, str]] = {}
+        props: dict[str, tuple[int | None, str]] = {}
         for row_no, row in table.rows:
             props[row.get("propertyName", "")] = (row_no, row.get("value", ""))
         version_row, version = props.get("oneroster.version", (None, ""))
@@ -620,16 +620,16 @@ class _Parser:
         self.package.version = version
         self.package.source_system = props.get("source.systemName", (0, ""))[1]
         for logical in FILES[1:]:
-            row_no, mode = props.get(f"file.{logical}", (None, ""))
+            decl_row, mode = props.get(f"file.{logical}", (None, ""))
             mode = mode.casefold()
             if mode in ("bulk", "delta"):
                 self.package.modes[logical] = mode
             elif mode in ("", "absent"):
                 # Lenient with exports that ship a file but forget to declare it.
-                if row_no is None and self.files.get(self.mapping.file_name(logical)) is not None:
+                if decl_row is None and self.files.get(self.mapping.file_name(logical)) is not None:
                     self.package.modes[logical] = "bulk"
             else:
-                self.problem(name, row_no, "value", f"file.{logical} must be bulk, delta or absent, not {mode!r}")
+                self.problem(name, decl_row, "value", f"file.{logical} must be bulk, delta or absent, not {mode!r}")
         if version.startswith("1.1") and "roles" in self.package.modes:
             del self.package.modes["roles"]  # roles.csv is a 1.2 file; 1.1 carries users.role
         if "users" in self.package.modes and "orgs" not in self.package.modes and not self.known_orgs:

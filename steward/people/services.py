@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -35,6 +35,8 @@ PERSON_FIELDS = (
 )
 UNIT_FIELDS = ("name", "kind", "identifier", "active", "parent_id")
 BATCH = 1000
+# bulk_update writes CASE WHEN pk=... per field; its cost grows with the square of the batch.
+UPDATE_BATCH = 100
 
 
 @dataclass
@@ -171,8 +173,8 @@ def roster_import(
         source_label = source_label or str(getattr(package, "name", "") or (package if isinstance(package, str) else ""))
         package = oneroster.read_package(
             package, mapping=mapping, opt_outs=opt_outs,
-            known_org_ids=OrgUnit.objects.exclude(sourced_id=None).values_list("sourced_id", flat=True),
-            known_user_ids=Person.objects.exclude(sourced_id=None).values_list("sourced_id", flat=True),
+            known_org_ids=[s for s in OrgUnit.objects.values_list("sourced_id", flat=True) if s],
+            known_user_ids=[s for s in Person.objects.values_list("sourced_id", flat=True) if s],
         )
     report = ImportReport(source=source_label, version=package.version, dry_run=dry_run)
     report.skipped_users = package.skipped_users
@@ -267,10 +269,10 @@ class _Importer:
             new: list[OrgUnit] = []
             moved = False
             for org in levels[level]:
-                parent = self.by_sid[org.parent_sourced_id] if org.parent_sourced_id else None
+                parent_unit = self.by_sid[org.parent_sourced_id] if org.parent_sourced_id else None
                 values = {
                     "name": org.name, "kind": org.kind, "identifier": org.identifier,
-                    "active": org.active, "parent_id": parent.pk if parent else None,
+                    "active": org.active, "parent_id": parent_unit.pk if parent_unit else None,
                 }
                 unit = self.by_sid.get(org.sourced_id)
                 if unit is None:
@@ -300,14 +302,14 @@ class _Importer:
                         "name": unit.name, "kind": unit.kind, "identifier": unit.identifier,
                         "parent": self._unit_label(unit.parent_id), "sourced_id": unit.sourced_id,
                     })
-                OrgUnit.objects.bulk_update(new, ["path"], batch_size=BATCH)
+                OrgUnit.objects.bulk_update(new, ["path"], batch_size=UPDATE_BATCH)
             if moved:
                 for pk, path in OrgUnit.objects.values_list("pk", "path"):
                     if pk in self.by_pk:
                         self.by_pk[pk].path = path
             self.tick("units", len(levels[level]))
         if changed:
-            OrgUnit.objects.bulk_update(changed, ["name", "kind", "identifier", "active"], batch_size=BATCH)
+            OrgUnit.objects.bulk_update(changed, ["name", "kind", "identifier", "active"], batch_size=UPDATE_BATCH)
         if self.deactivate_missing:
             gone = []
             for unit in self.by_sid.values():
@@ -320,7 +322,7 @@ class _Importer:
                     gone.append(unit)
                     self.report.deactivated["units"] += 1
                     self.event("people.unit_deactivated", unit, unit.name, {"active": True}, {"active": False})
-            OrgUnit.objects.bulk_update(gone, ["active"], batch_size=BATCH)
+            OrgUnit.objects.bulk_update(gone, ["active"], batch_size=UPDATE_BATCH)
 
     def _unit_label(self, pk: int | None) -> Any:
         if pk is None:
@@ -378,7 +380,7 @@ class _Importer:
 
     def people(self) -> None:
         self.tick("people")
-        existing = {p.sourced_id: p for p in Person.objects.exclude(sourced_id=None)}
+        existing: dict[str, Person] = {p.sourced_id: p for p in Person.objects.exclude(sourced_id=None) if p.sourced_id}
         self.people_by_sid: dict[str, Person] = dict(existing)
         roster_roles: dict[int, dict[tuple[int, str], StaffRole]] = defaultdict(dict)
         manual_roles: set[tuple[int, int, str]] = set()
@@ -460,7 +462,7 @@ class _Importer:
         if update_fields:
             if "active" in update_fields:
                 update_fields.add("deactivated_at")
-            Person.objects.bulk_update([p for p, _, _ in changed], sorted(update_fields), batch_size=BATCH)
+            Person.objects.bulk_update([p for p, _, _ in changed], sorted(update_fields), batch_size=UPDATE_BATCH)
         self.deactivated_people = deactivated
         self._extra_opt_outs()
 
@@ -505,7 +507,7 @@ class _Importer:
                 changes[person.pk] = ({"roles": label(have)}, {"roles": label(wanted)})
         StaffRole.objects.filter(pk__in=to_delete).delete()
         StaffRole.objects.bulk_create(to_create, batch_size=BATCH)
-        StaffRole.objects.bulk_update(to_update, ["is_primary"], batch_size=BATCH)
+        StaffRole.objects.bulk_update(to_update, ["is_primary"], batch_size=UPDATE_BATCH)
         return changes
 
     def _extra_opt_outs(self) -> None:
@@ -520,7 +522,7 @@ class _Importer:
             changed.append(person)
             self.report.updated["staff" if person.kind == Person.Kind.STAFF else "students"] += 1
             self.event("people.person_updated", person, str(person), before, {"media_opt_out": opt, "media_opt_out_effective": self._plain("", effective)}, "0.2")
-        Person.objects.bulk_update(changed, ["media_opt_out", "media_opt_out_effective"], batch_size=BATCH)
+        Person.objects.bulk_update(changed, ["media_opt_out", "media_opt_out_effective"], batch_size=UPDATE_BATCH)
 
     # enrollments -------------------------------------------------------------------------------
 
@@ -534,36 +536,39 @@ class _Importer:
                 "pk", "sourced_id", "person_id", "unit_id", "role", "active"
             )
         }
-        new: list[Enrollment] = []
-        changed: list[Enrollment] = []
+        new: list[tuple[str, int, int, str, bool]] = []
+        changed: list[Enrollment] = []  # moved to another person, class or role: rare
+        flips: dict[bool, list[int]] = {True: [], False: []}  # active flag only: common
         seen = set()
         for n, row in enumerate(self.pkg.enrollments, start=1):
             seen.add(row.sourced_id)
-            person = self.people_by_sid[row.user_sourced_id]
-            unit = self.by_sid[row.class_sourced_id]
-            values = (person.pk, unit.pk, row.role, row.active)
+            person_id = self.people_by_sid[row.user_sourced_id].pk
+            unit_id = self.by_sid[row.class_sourced_id].pk
             old = existing.get(row.sourced_id)
             if old is None:
-                new.append(Enrollment(sourced_id=row.sourced_id, person_id=person.pk, unit_id=unit.pk, role=row.role, active=row.active))
+                new.append((row.sourced_id, person_id, unit_id, row.role, row.active))
                 self.report.created["enrollments"] += 1
-            elif old[1:] != values:
-                changed.append(Enrollment(pk=old[0], sourced_id=row.sourced_id, person_id=person.pk, unit_id=unit.pk, role=row.role, active=row.active))
-                if old[4] and not row.active:
-                    self.report.deactivated["enrollments"] += 1
-                elif not old[4] and row.active:
-                    self.report.reactivated["enrollments"] += 1
-                else:
+            elif old[1:] != (person_id, unit_id, row.role, row.active):
+                if old[1:4] != (person_id, unit_id, row.role):
+                    changed.append(Enrollment(pk=old[0], person_id=person_id, unit_id=unit_id, role=row.role, active=row.active))
                     self.report.updated["enrollments"] += 1
+                else:
+                    flips[row.active].append(old[0])
+                    kind = "reactivated" if row.active else "deactivated"
+                    getattr(self.report, kind)["enrollments"] += 1
             if n % 1000 == 0:
                 self.tick("enrollments", 1000)
         self.tick("enrollments", len(self.pkg.enrollments) % 1000)
         if self.deactivate_missing and self.pkg.is_bulk("enrollments"):
-            for sid, (pk, person_id, unit_id, role, active) in existing.items():
+            for sid, (pk, _person, _unit, _role, active) in existing.items():
                 if active and sid not in seen:
-                    changed.append(Enrollment(pk=pk, sourced_id=sid, person_id=person_id, unit_id=unit_id, role=role, active=False))
+                    flips[False].append(pk)
                     self.report.deactivated["enrollments"] += 1
-        Enrollment.objects.bulk_create(new, batch_size=BATCH)
-        Enrollment.objects.bulk_update(changed, ["person_id", "unit_id", "role", "active"], batch_size=BATCH)
+        _insert(Enrollment, ["sourced_id", "person", "unit", "role", "active"], new)
+        for active, pks in flips.items():
+            for chunk in _chunks(pks, 500):
+                Enrollment.objects.filter(pk__in=chunk).update(active=active)
+        Enrollment.objects.bulk_update(changed, ["person_id", "unit_id", "role", "active"], batch_size=UPDATE_BATCH)
 
     # offboarding -------------------------------------------------------------------------------
 
@@ -609,5 +614,18 @@ def offboarding_report(*, people: list[Person], at: Any = None) -> list[Offboard
     return list(entries.values())
 
 
-def _chunks(items: list[int], size: int) -> list[list[int]]:
+def _insert(model: Any, fields: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Plain multi-row INSERT for the largest file (enrollments): building tens of thousands of
+    model instances for bulk_create costs more than the database work itself."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 (names from the model, values bound)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, 5000):
+            cursor.executemany(sql, chunk)
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
