@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import httpx
@@ -397,7 +397,12 @@ def parse_changes(
             value = get_obj(change, "value", here, platform=platform)
             parser = change_parsers.get(name or "")
             if parser is not None:
-                events += parser(account_id, value, f"{here}.value")
+                # Instagram comment values carry no time of their own: the entry's time stands in.
+                sent = parse_time(entry.get("time"), f"entry[{i}].time", platform=platform)
+                events += [
+                    e if e.occurred_at is not None else replace(e, occurred_at=sent)
+                    for e in parser(account_id, value, f"{here}.value")
+                ]
             else:
                 events.append(
                     PlatformEvent(

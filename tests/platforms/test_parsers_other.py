@@ -34,6 +34,7 @@ def test_instagram_comment_webhook() -> None:
         "testuser",
     )
     assert comment.text == "This is an example."
+    assert event.occurred_at == datetime.fromtimestamp(1519399307, tz=UTC)  # the entry's time
 
 
 def test_instagram_reply_webhook_numeric_from_id() -> None:
