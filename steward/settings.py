@@ -130,6 +130,7 @@ ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "steward.core.auth.StewardAccountAdapter"
+ACCOUNT_FORMS = {"login": "steward.core.forms.LoginForm"}
 SOCIALACCOUNT_ADAPTER = "steward.core.auth.DistrictSocialAccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -194,6 +195,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# steward/ itself is not an app, so its shared static files (steward.css) are listed here.
+STATICFILES_DIRS = [BASE_DIR / "steward" / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
