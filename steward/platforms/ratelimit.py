@@ -193,3 +193,25 @@ class QuotaLedger:
         """The platform said ``quotaExceeded``: trust it over our own count until the reset."""
         with self._lock:
             self._day, self._spent = self._today(), self.daily_units
+
+
+def youtube_poll_interval(
+    *,
+    pages_per_poll: int,
+    moderation_actions_per_day: int,
+    daily_units: int = 10_000,
+    reserve: float = 0.2,
+) -> float:
+    """Seconds between polls that keep a channel within its daily units (platforms.md §4.3).
+
+    ``polls/day × pages × 1 unit + actions × 50 ≤ daily_units × (1 − reserve)``; ``pages_per_poll``
+    counts every ``commentThreads.list`` page a poll reads (one per video with new comments, or the
+    channel-wide listing). The reserve keeps room for retries and replies on a busy day.
+    """
+    budget = daily_units * (1 - reserve) - moderation_actions_per_day * 50
+    if pages_per_poll <= 0:
+        raise ValueError("pages_per_poll must be positive")
+    if budget <= 0:
+        raise ValueError("moderation alone would spend the daily units; ask Google for more quota")
+    polls_per_day = budget / pages_per_poll
+    return 86_400 / polls_per_day

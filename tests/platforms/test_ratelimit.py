@@ -15,6 +15,7 @@ from steward.platforms.ratelimit import (
     parse_meta_usage,
     parse_x_rate_limit,
     seconds_until_pacific_midnight,
+    youtube_poll_interval,
 )
 
 PT = ZoneInfo("America/Los_Angeles")
@@ -126,3 +127,15 @@ def test_quota_exhaust_trusts_the_platform() -> None:
     ledger.exhaust()
     with pytest.raises(RateLimited):
         ledger.spend(1)
+
+
+def test_youtube_poll_interval_budget() -> None:
+    # 8,000 usable units, 40 actions = 2,000 units, leaves 6,000 one-page polls: every 14.4 s.
+    assert youtube_poll_interval(pages_per_poll=1, moderation_actions_per_day=40) == pytest.approx(
+        14.4
+    )
+    assert youtube_poll_interval(pages_per_poll=3, moderation_actions_per_day=40) == pytest.approx(
+        43.2
+    )
+    with pytest.raises(ValueError, match="quota"):
+        youtube_poll_interval(pages_per_poll=1, moderation_actions_per_day=200)
