@@ -42,6 +42,11 @@ AUDITED_FIELDS = (
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
 
+def _filled(data: dict[str, Any]) -> dict[str, Any]:
+    """A new object's audit shows what was set, not every empty field."""
+    return {k: v for k, v in data.items() if v not in ("", None, [], {})}
+
+
 def _norm_name(value: str) -> str:
     value = unicodedata.normalize("NFKD", value)
     value = "".join(c for c in value if not unicodedata.combining(c))
@@ -187,7 +192,7 @@ def grant_create(
         grant.save()
         note = "" if acting_as_grantor else _("Recorded on the grantor's behalf from their signed document.")
         audit(actor=actor, action="authorizations.grant_created", obj=grant, clause=clause,
-              after=snapshot(grant, AUDITED_FIELDS), note=note)
+              after=_filled(snapshot(grant, AUDITED_FIELDS)), note=note)
     return grant
 
 

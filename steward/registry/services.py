@@ -136,7 +136,8 @@ def account_request(
         change.save()
         if managers:
             account.managers.set(managers)
-        audit(actor=actor, action="registry.account_requested", obj=account, clause="1.4", after=_snap(account), note=reason)
+        after = {k: v for k, v in _snap(account).items() if v not in ("", None, [])}
+        audit(actor=actor, action="registry.account_requested", obj=account, clause="1.4", after=after, note=reason)
     return account
 
 

@@ -49,12 +49,10 @@ def account_list(request: HttpRequest) -> HttpResponse:
     form = AccountFilterForm(request.GET or None, user=request.user)
     qs = selectors.account_search(user=request.user, **form.search_args()).prefetch_related("managers")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    problem_ids = set(
-        selectors.account_search(user=request.user, problems_only=True)
-        .filter(pk__in=[a.pk for a in page]).values_list("pk", flat=True)
-    )
+    # People are select_related, so the problems cost no queries; "not registered yet" shows as the status.
+    rows = [(a, [(what, c) for what, c in selectors.account_problems(a) if c == "1.5"]) for a in page]
     context = {
-        "form": form, "page": page, "problem_ids": problem_ids, "total": page.paginator.count,
+        "form": form, "page": page, "rows": rows, "total": page.paginator.count,
         "can_create": rules.can_create(request.user), "can_report": rules.can_report(request.user),
         "querystring": _without_page(request),
     }
@@ -156,6 +154,8 @@ def account_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
     if action not in rules.allowed_actions(request.user, account):
         raise PermissionDenied
     form = ReasonForm(request.POST or None)
+    if action == "register":
+        form.fields["reason"].label = _("Note for the history (e.g. the registration form received)")
     if request.method == "POST" and form.is_valid():
         try:
             service(actor=request.user, account=account, reason=form.cleaned_data["reason"])
@@ -167,6 +167,7 @@ def account_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
     return render(request, "registry/account_transition.html", {
         "form": form, "account": account, "action": action, "title": title, "button": button,
         "problems": selectors.account_problems(account),
+        "can_edit": "edit" in rules.allowed_actions(request.user, account),
     })
 
 
