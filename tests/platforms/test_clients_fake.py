@@ -402,3 +402,12 @@ def test_meta_account_connection(fake: FakePlatforms) -> None:
         assert client.subscribed_fields() == []
         assert client.subscribe_webhooks(("feed",)) is True
         assert client.subscribed_fields() == ["feed"]
+
+
+def test_x_post_without_reply(fake: FakePlatforms) -> None:
+    with XClient(**fake.client_kwargs("x")) as client:
+        created = client.request_json(
+            "POST", "/tweets", json_body={"text": "Board meeting tonight"}
+        )
+        (post,) = client.list_posts().items
+    assert post.id == created["data"]["id"] and post.text == "Board meeting tonight"

@@ -502,7 +502,7 @@ class FakePlatforms:
             try:
                 response = self._http.post(url, content=body, headers=headers)
                 delivery.status = response.status_code
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, RuntimeError) as exc:  # RuntimeError: stopped meanwhile
                 delivery.error = f"{type(exc).__name__}: {exc}"
             with self._lock:
                 self.deliveries.append(delivery)
@@ -1258,10 +1258,7 @@ class FakePlatforms:
                 if self.echo_own_comments:
                     self._notify_later(obj, "add")
             else:
-                self.add_post("x", text)
-                obj = max(
-                    (o for o in self.objects.values() if o.platform == "x"), key=lambda o: int(o.id)
-                )
+                obj = self.objects[("x", self.add_post("x", text))]
             return _json(
                 201, {"data": {"id": obj.id, "text": obj.text, "edit_history_tweet_ids": [obj.id]}}
             )
