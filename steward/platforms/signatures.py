@@ -84,10 +84,6 @@ def x_crc_response(crc_token: str, consumer_secret: str | bytes) -> dict[str, st
     return {"response_token": _x_digest(crc_token.encode(), consumer_secret)}
 
 
-def x_crc_response_body(crc_token: str, consumer_secret: str | bytes) -> str:
-    return json.dumps(x_crc_response(crc_token, consumer_secret))
-
-
 def x_signature(body: bytes, consumer_secret: str | bytes) -> str:
     """The ``x-twitter-webhooks-signature`` value X would send for ``body`` (base64, not hex)."""
     return _x_digest(body, consumer_secret)
