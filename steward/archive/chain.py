@@ -144,15 +144,23 @@ def next_link(*, chain: str, head_seq: int, head_hash: str, content: Mapping[str
 
 
 class ChainRow(Protocol):
-    """Anything verify_chain can walk (a dict adapter or a model instance)."""
+    """Anything verify_rows can walk (RowView, or an adapter over database rows)."""
 
-    record_id: Any
-    chain: str
-    seq: int
-    prev_hash: str
-    content_hash: str
-    hash: str
-    content: Mapping[str, Any] | None  # None for a tombstone (content disposed of)
+    @property
+    def record_id(self) -> Any: ...
+    @property
+    def chain(self) -> str: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def prev_hash(self) -> str: ...
+    @property
+    def content_hash(self) -> str: ...
+    @property
+    def hash(self) -> str: ...
+    @property
+    def content(self) -> Mapping[str, Any] | None:  # None for a tombstone (content disposed of)
+        ...
 
 
 @dataclass(frozen=True)

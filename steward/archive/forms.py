@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -67,10 +67,12 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, accounts: Any = (), units: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [("", _("Any account"))] + [
+        cast(forms.ChoiceField, self.fields["account"]).choices = [("", _("Any account"))] + [
             (str(a.pk), str(a)) for a in accounts
         ]
-        self.fields["unit"].choices = [("", _("Any unit"))] + [(str(u.pk), str(u)) for u in units]
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [("", _("Any unit"))] + [
+            (str(u.pk), str(u)) for u in units
+        ]
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
@@ -135,8 +137,12 @@ class HoldForm(forms.Form):
 
     def __init__(self, *args: Any, accounts: Any = (), searches: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [("", "—")] + [(str(a.pk), str(a)) for a in accounts]
-        self.fields["saved_search"].choices = [("", "—")] + [(str(s.pk), str(s)) for s in searches]
+        cast(forms.ChoiceField, self.fields["account"]).choices = [("", "—")] + [
+            (str(a.pk), str(a)) for a in accounts
+        ]
+        cast(forms.ChoiceField, self.fields["saved_search"]).choices = [("", "—")] + [
+            (str(s.pk), str(s)) for s in searches
+        ]
 
 
 class ReleaseForm(forms.Form):
@@ -154,7 +160,7 @@ class RetentionRuleForm(forms.Form):
 
     def __init__(self, *args: Any, accounts: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [("", _("Every account"))] + [
+        cast(forms.ChoiceField, self.fields["account"]).choices = [("", _("Every account"))] + [
             (str(a.pk), str(a)) for a in accounts
         ]
 
@@ -171,4 +177,6 @@ class PreserveForm(forms.Form):
 
     def __init__(self, *args: Any, accounts: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [(str(a.pk), str(a)) for a in accounts]
+        cast(forms.ChoiceField, self.fields["account"]).choices = [
+            (str(a.pk), str(a)) for a in accounts
+        ]

@@ -181,7 +181,7 @@ def _insert(records: Sequence[Record]) -> None:
         f.attname for f in fields if f.get_internal_type() in ("DateTimeField", "JSONField")
     }
     ops = connection.ops
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(ops.quote_name(str(f.column)) for f in fields)
     per_statement = max(1, min(500, 30000 // len(fields)))
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     table = ops.quote_name(Record._meta.db_table)
@@ -877,7 +877,7 @@ def request_export(
         elif r.media and not r.is_tombstone:
             for m in Media.objects.filter(sha256__in=r.media, disposed_at__isnull=True):
                 with m.file.open("rb") as fh:
-                    media[m.sha256] = (Path(m.file.name).suffix, fh.read())
+                    media[m.sha256] = (Path(m.file.name or "").suffix, fh.read())
         bundle_records.append(
             BundleRecord(
                 record_id=str(r.pk),

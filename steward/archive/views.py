@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,10 +37,10 @@ from steward.archive.search import highlight
 from steward.core.errors import NotPermitted, PolicyViolation
 
 
-def records_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def records_staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
     @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not selectors.is_records_staff(request.user):
             raise Http404(_("Not found."))
         try:
@@ -74,9 +76,9 @@ def search(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     save_form = SavedSearchForm()
-    save_form.fields["request"].queryset = selectors.requests_for(request.user).exclude(
-        status="closed"
-    )
+    cast(forms.ModelChoiceField, save_form.fields["request"]).queryset = selectors.requests_for(
+        request.user
+    ).exclude(status="closed")
     return render(
         request,
         "archive/search.html",
@@ -97,7 +99,9 @@ def search(request: HttpRequest) -> HttpResponse:
 def search_save(request: HttpRequest) -> HttpResponse:
     form = _search_form(request)  # the search being saved travels in the query string
     save = SavedSearchForm(request.POST)
-    save.fields["request"].queryset = selectors.requests_for(request.user)
+    cast(forms.ModelChoiceField, save.fields["request"]).queryset = selectors.requests_for(
+        request.user
+    )
     if not save.is_valid():
         messages.error(request, _("Give the saved search a name."))
         return redirect(f"{reverse('archive:search')}?{request.GET.urlencode()}")
@@ -227,9 +231,11 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             n = services.request_redactions_propose(actor=request.user, request=req)
             messages.success(request, _("%(n)s redactions found; review them below.") % {"n": n})
         elif action == "export":
-            form = ExportForm(request.POST)
-            if form.is_valid():
-                log = services.request_export(actor=request.user, request=req, **form.cleaned_data)
+            export_form = ExportForm(request.POST)
+            if export_form.is_valid():
+                log = services.request_export(
+                    actor=request.user, request=req, **export_form.cleaned_data
+                )
                 messages.success(request, _("Bundle exported and the disclosure logged."))
                 return redirect("archive:disclosure_download", pk=log.pk)
         elif action in ("apply", "reject"):
@@ -247,7 +253,7 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @records_staff_required
-def disclosure_download(request: HttpRequest, pk: int) -> HttpResponse:
+def disclosure_download(request: HttpRequest, pk: int) -> FileResponse:
     log = DisclosureLog.objects.filter(pk=pk).first()
     if log is None or not log.bundle_file:
         raise Http404
