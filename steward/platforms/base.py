@@ -224,7 +224,11 @@ class PlatformCapabilities:
         return self.get(action).supported
 
     def get(self, action: Action | str) -> Capability:
-        return self.actions.get(Action(action), NO)
+        """The cell for ``action``; an action name no platform knows is simply not supported."""
+        try:
+            return self.actions.get(Action(action), NO)
+        except ValueError:
+            return NO
 
     def offered(self) -> list[Action]:
         """The actions a page should offer for this platform, in a stable order."""

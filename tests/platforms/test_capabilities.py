@@ -49,6 +49,7 @@ def test_restrictions_are_explained() -> None:
 def test_lookup_by_string() -> None:
     assert allows("facebook", "block")
     assert not allows("X", "delete")
+    assert not allows("facebook", "teleport")
     with pytest.raises(KeyError):
         capabilities_for("friendster")
 
