@@ -1,0 +1,169 @@
+"""Benchmark: the same real comments through Steward, alt-profanity-check and better-profanity.
+
+    .venv/bin/python bench/moderation.py [--n 12000] [--single 3000] [--better 300]
+
+Each system runs in its own process pinned to one core (``sched_setaffinity``; BLAS/OpenMP threads
+set to 1), so peak memory (ru_maxrss) and start-up time are its own. Prints comments per second
+batched and one call at a time, p50/p99 latency per call, peak memory, start-up time and the
+ratios of Steward to each peer. better-profanity runs at about 30 comments/s, so it is measured on
+a fixed subsample (``--better``), and says so.
+
+Comments come from ../shared/data (Davidson 20 % split, HateXplain validation and train, OLID test,
+YouTube spam): real tweets, Gab posts and YouTube comments, read here only to be timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = 20261128
+
+
+def _one_core() -> None:
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+
+def load_comments(n: int) -> list[str]:
+    """At least ``n`` real comments from the public sets (fixed order and seed)."""
+    sys.path.insert(0, str(ROOT))
+    from steward.moderation.engine import datasets as ds
+
+    texts = [e.text for e in ds.davidson("test")] + [e.text for e in ds.hatexplain("val")]
+    texts += [e.text for e in ds.olid("test")] + [e.text for e in ds.youtube_spam("train")]
+    texts += [e.text for e in ds.youtube_spam("test")]
+    if len(texts) < n:
+        extra = [e.text for e in ds.hatexplain("train")]
+        texts += extra[: n - len(texts)]
+    random.Random(SEED).shuffle(texts)
+    return texts[:n]
+
+
+def _pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))]
+
+
+def worker(system: str, texts: list[str], single_n: int) -> dict[str, float | int | str]:
+    """Run one system in this process and return its figures."""
+    import resource
+
+    _one_core()
+    t0 = time.perf_counter()
+    if system == "steward":
+        sys.path.insert(0, str(ROOT))
+        from steward.moderation.engine import Engine
+
+        eng = Engine.load()
+        eng.judge("warm up")
+
+        def batch(ts: list[str]) -> object:
+            return eng.judge_many(ts)
+
+        def single(t: str) -> object:
+            return eng.judge(t)
+
+    elif system == "alt-profanity-check":
+        from profanity_check import predict_prob
+
+        predict_prob(["warm up"])
+
+        def batch(ts: list[str]) -> object:
+            return predict_prob(ts)
+
+        def single(t: str) -> object:
+            return predict_prob([t])
+
+    else:
+        from better_profanity import profanity
+
+        profanity.load_censor_words()
+
+        def batch(ts: list[str]) -> object:
+            return [profanity.contains_profanity(t) for t in ts]
+
+        def single(t: str) -> object:
+            return profanity.contains_profanity(t)
+
+    startup = time.perf_counter() - t0
+    out: dict[str, float | int | str] = {"system": system, "startup_s": startup}
+    if system != "better-profanity":
+        t = time.perf_counter()
+        batch(texts)
+        dt = time.perf_counter() - t
+        out["batched_per_s"] = len(texts) / dt
+        out["batched_n"] = len(texts)
+    lat = []
+    for tx in texts[:single_n]:
+        t = time.perf_counter()
+        single(tx)
+        lat.append(time.perf_counter() - t)
+    out["single_n"] = len(lat)
+    out["single_per_s"] = len(lat) / sum(lat)
+    out["p50_ms"] = _pct(lat, 0.50) * 1000
+    out["p99_ms"] = _pct(lat, 0.99) * 1000
+    if system == "better-profanity":
+        out["batched_per_s"] = out["single_per_s"]
+        out["batched_n"] = len(lat)
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=12_000, help="comments for the batched run")
+    ap.add_argument("--single", type=int, default=3_000, help="comments for one-at-a-time calls")
+    ap.add_argument("--better", type=int, default=300, help="subsample for better-profanity")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--json", action="store_true", help="print JSON as well")
+    a = ap.parse_args()
+    if a.worker:
+        texts = json.loads(sys.stdin.read())
+        single_n = a.better if a.worker == "better-profanity" else a.single
+        if a.worker == "better-profanity":
+            texts = texts[: a.better]
+        print(json.dumps(worker(a.worker, texts, single_n)))
+        return
+    texts = load_comments(a.n)
+    payload = json.dumps(texts)
+    results = []
+    for system in ("steward", "alt-profanity-check", "better-profanity"):
+        proc = subprocess.run(
+            [sys.executable, __file__, "--worker", system, "--single", str(a.single),
+             "--better", str(a.better)],
+            input=payload, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    print(f"{len(texts)} real comments from ../shared/data; one core per system; "
+          f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print()
+    print("| system | batched /s | one call /s | p50 ms | p99 ms | peak MB | start-up s | comments |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        note = (f"{r['single_n']} (subsample)" if r["system"] == "better-profanity"
+                else f"{r['batched_n']} batched, {r['single_n']} single")  # fmt: skip
+        print(f"| {r['system']} | {r['batched_per_s']:,.0f} | {r['single_per_s']:,.0f} | "
+              f"{r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['peak_mb']:.0f} | "
+              f"{r['startup_s']:.2f} | {note} |")  # fmt: skip
+    s = results[0]
+    print()
+    for r in results[1:]:
+        print(f"Steward / {r['system']}: batched x{s['batched_per_s'] / r['batched_per_s']:.2f}, "
+              f"one call x{s['single_per_s'] / r['single_per_s']:.2f}, "
+              f"p99 x{s['p99_ms'] / r['p99_ms']:.2f}, memory x{s['peak_mb'] / r['peak_mb']:.2f}")
+    if a.json:
+        print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

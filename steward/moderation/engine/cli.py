@@ -1,0 +1,244 @@
+"""Command-line logic of ``steward moderate``, ``steward moderate_eval`` and
+``steward moderation_train``. The Django commands only pass their arguments here, so the engine's
+command line needs no database and no Django."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+from .types import Context, Fundraiser
+
+__all__ = ["main", "moderate_main", "eval_main", "train_main", "read_items", "context_of"]
+
+
+def _open_input(path: str) -> IO[str]:
+    if path == "-":
+        return sys.stdin
+    return open(path, encoding="utf-8", newline="")  # noqa: SIM115 - closed by the caller
+
+
+def read_items(path: str) -> Iterator[dict[str, Any]]:
+    """Rows of a JSON Lines or CSV file (``-`` for standard input), by content, not extension."""
+    fh = _open_input(path)
+    try:
+        first = ""
+        buffered: list[str] = []
+        for line in fh:
+            buffered.append(line)
+            if line.strip():
+                first = line.lstrip()
+                break
+        rest: Iterator[str] = iter(fh)
+        if first.startswith("{"):
+            for line in buffered:
+                if line.strip():
+                    yield json.loads(line)
+            for line in rest:
+                if line.strip():
+                    yield json.loads(line)
+        elif first:
+            text = "".join(buffered) + "".join(rest)
+            yield from csv.DictReader(io.StringIO(text))
+    finally:
+        if fh is not sys.stdin:
+            fh.close()
+
+
+def _date(v: Any) -> dt.date | None:
+    if v in (None, ""):
+        return None
+    if isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v))
+
+
+def _fundraisers(raw: Any) -> tuple[Fundraiser, ...]:
+    if not raw:
+        return ()
+    if isinstance(raw, str):
+        raw = json.loads(raw)
+    out = []
+    for f in raw:
+        phrases = f.get("phrases") or ()
+        if isinstance(phrases, str):
+            phrases = [p.strip() for p in phrases.split(";") if p.strip()]
+        out.append(Fundraiser(str(f["name"]), tuple(phrases), _date(f.get("start")), _date(f.get("end"))))
+    return tuple(out)
+
+
+def context_of(row: dict[str, Any], fundraisers: dict[str, Any] | None = None, today: dt.date | None = None) -> Context:
+    """The engine :class:`Context` of an input row."""
+    account = str(row.get("account") or "")
+    funds = _fundraisers(row.get("fundraisers"))
+    if not funds and fundraisers and account in fundraisers:
+        funds = _fundraisers(fundraisers[account])
+    prior = row.get("author_prior_removals") or 0
+    return Context(
+        post=str(row.get("post") or ""),
+        account=account,
+        account_kind=str(row.get("account_kind") or ""),
+        author_prior_removals=int(prior),
+        lang=str(row.get("lang") or ""),
+        fundraisers=funds,
+        today=today,
+    )
+
+
+def _load_fundraisers(path: str | None) -> dict[str, Any] | None:
+    if not path:
+        return None
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise SystemExit(f"{path}: expected a mapping of account to a list of fundraisers")
+    return data
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="JSON Lines or CSV with id, text, optional post, lang, account; - for stdin")
+    p.add_argument("--pack", help="rule pack YAML (default: the LPS pack)")
+    p.add_argument("--model", help="model artifact (default: the shipped one)")
+    p.add_argument("--fundraisers", help="YAML/JSON: account -> [{name, phrases, start, end}]")
+    p.add_argument("--today", help="date for fundraiser windows (YYYY-MM-DD; default today)")
+
+
+def moderate_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
+    """``steward moderate FILE|-``: one JSON line per input comment."""
+    from .engine import Engine
+
+    p = argparse.ArgumentParser(prog="steward moderate", description="Judge comments.")
+    _common(p)
+    p.add_argument("--output", "-o", help="write JSON Lines here instead of standard output")
+    p.add_argument("--evidence", action="store_true", help="include spans, scores, rule and pack")
+    a = p.parse_args(list(argv))
+    engine = Engine.load(a.pack, a.model)
+    funds = _load_fundraisers(a.fundraisers)
+    today = _date(a.today)
+    out = open(a.output, "w", encoding="utf-8") if a.output else (stdout or sys.stdout)  # noqa: SIM115
+    try:
+        rows = list(read_items(a.file))
+        verdicts = engine.judge_many((str(r.get("text") or ""), context_of(r, funds, today)) for r in rows)
+        for r, v in zip(rows, verdicts, strict=True):
+            rec: dict[str, Any] = {
+                "id": r.get("id"),
+                "category": v.category,
+                "action": v.action,
+                "clause": v.clause,
+                "confidence": v.confidence,
+                "explanation": v.explanation,
+            }
+            if v.reply:
+                rec["reply"] = v.reply
+            if v.requires_confirmation:
+                rec["requires_confirmation"] = True
+            if a.evidence:
+                rec["evidence"] = v.to_dict()["evidence"]
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    finally:
+        if a.output:
+            out.close()
+    return 0
+
+
+def eval_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
+    """``steward moderate_eval FILE``: per-category figures against the ``label`` column."""
+    from .engine import Engine
+    from .evaluate import report
+
+    p = argparse.ArgumentParser(prog="steward moderate_eval", description="Evaluate on labeled comments.")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--public", action="store_true",
+                   help="evaluate the school test split and the public held-out sets, with peers")
+    argv = list(argv)
+    if "--public" in argv and not any(not x.startswith("-") for x in argv):
+        argv = ["-", *argv]
+    a = p.parse_args(argv)
+    out = stdout or sys.stdout
+    engine = Engine.load(a.pack, a.model)
+    if a.public:
+        from .public_eval import run
+
+        figures = run(engine, out)
+        if a.json:
+            out.write(json.dumps(figures, indent=2, default=str) + "\n")
+        return 0
+    funds = _load_fundraisers(a.fundraisers)
+    today = _date(a.today)
+    rows = list(read_items(a.file))
+    missing = [r.get("id") for r in rows if not r.get("label")]
+    if missing:
+        raise SystemExit(f"{len(missing)} rows have no 'label' (first: {missing[0]!r})")
+    verdicts = engine.judge_many((str(r.get("text") or ""), context_of(r, funds, today)) for r in rows)
+    crit = [str(r.get("criticism", "")).lower() in ("true", "1", "yes") for r in rows]
+    rep = report(
+        [str(r["label"]) for r in rows],
+        [v.category for v in verdicts],
+        [v.action for v in verdicts],
+        crit,
+        [str(r.get("text")) for r in rows],
+    )
+    if a.json:
+        out.write(json.dumps({k: getattr(rep, k) for k in rep.__slots__}, indent=2) + "\n")  # type: ignore[attr-defined]
+    else:
+        out.write(rep.format() + "\n")
+    return 0
+
+
+def train_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
+    """``steward moderation_train``: train the linear heads and write the artifact."""
+    from .train import train
+
+    p = argparse.ArgumentParser(prog="steward moderation_train", description="Train the model.")
+    p.add_argument("--data", help="folder of the public data sets (default ../shared/data)")
+    p.add_argument("--output", help="artifact path (default: the shipped artifact)")
+    p.add_argument("--pack", help="rule pack whose lexicons are used")
+    p.add_argument("--cv", action="store_true",
+                   help="print k-fold figures of the whole engine on the school train split")
+    a = p.parse_args(list(argv))
+    out = stdout or sys.stdout
+    if a.cv:
+        from .evaluate import report
+        from .train import school_cross_validation
+
+        res = school_cross_validation(pack_path=Path(a.pack) if a.pack else None)
+        rep = report([e.label for e, _ in res], [v.category for _, v in res],
+                     [v.action for _, v in res], [bool(e.row.get("criticism")) for e, _ in res],
+                     [e.text for e, _ in res])  # fmt: skip
+        out.write(rep.format() + "\n")
+        return 0
+
+    def log(msg: str) -> None:
+        out.write(msg + "\n")
+        out.flush()
+
+    train(
+        output=Path(a.output) if a.output else None,
+        data_root=Path(a.data) if a.data else None,
+        pack_path=Path(a.pack) if a.pack else None,
+        log=log,
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m steward.moderation.engine.cli {moderate,moderate_eval,moderation_train} ...``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    cmds = {"moderate": moderate_main, "moderate_eval": eval_main, "moderation_train": train_main}
+    if not args or args[0] not in cmds:
+        sys.stderr.write("usage: cli {moderate,moderate_eval,moderation_train} ...\n")
+        return 2
+    return cmds[args[0]](args[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

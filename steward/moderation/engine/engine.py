@@ -1,0 +1,236 @@
+"""The moderation engine: text and context in, an explainable :class:`Verdict` out."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .lexicon import Hit, Lexicon
+from .model import DEFAULT_ARTIFACT, LinearModel
+from .normalize import NormText
+from .prepare import Prepared, prepare
+from .rules import PackError, Rule, RulePack, Signals
+from .signals import detect_language, fundraiser_match
+from .types import Context, Evidence, Span, Verdict
+
+__all__ = ["Engine"]
+
+_EMPTY = Context()
+_KNOWN_FIXED = {"post.overlap", "author.prior_removals"}
+
+
+class Engine:
+    """A loaded rule pack, its lexicon automaton and the linear model. Load once, judge many.
+
+    >>> engine = Engine.load()
+    >>> engine.judge("Cutting art teachers again is shameful").action
+    'keep'
+    """
+
+    _cache: dict[tuple[str, str], Engine] = {}
+    _lock = threading.Lock()
+
+    def __init__(self, pack: RulePack, lexicon: Lexicon, model: LinearModel | None) -> None:
+        self.pack = pack
+        self.lexicon = lexicon
+        self.model = model
+        self.model_version = str(model.meta.get("version", "none")) if model else "none"
+        blocks = pack.pattern_blocks()
+        self._pattern_keys = {f"p{i}": key for i, (key, _) in enumerate(blocks)}
+        self._patterns = (
+            re.compile(
+                "|".join(f"(?P<p{i}>{'|'.join(f'(?:{p})' for p in pats)})"
+                         for i, (_, pats) in enumerate(blocks)),  # fmt: skip
+                re.IGNORECASE,
+            )
+            if blocks
+            else None
+        )
+        self._check_score_names()
+
+    # -- loading ---------------------------------------------------------------------------
+    @classmethod
+    def load(cls, pack_path: Path | str | None = None, model_path: Path | str | None = None) -> Engine:
+        """Load (once per process and paths) the rule pack, its lexicons and the model.
+
+        Without arguments the LPS default pack and the shipped model artifact are used. If the
+        artifact does not exist yet (before the first training run) the engine works on the
+        lexicon and the rules alone.
+        """
+        key = (str(pack_path or ""), str(model_path or ""))
+        with cls._lock:
+            got = cls._cache.get(key)
+            if got is None:
+                pack = RulePack.load(pack_path)
+                lex = Lexicon.from_files(pack.lexicon_files, extra=pack.phrase_blocks())
+                mp = Path(model_path) if model_path else DEFAULT_ARTIFACT
+                model = LinearModel.load(mp) if mp.is_file() else None
+                got = cls(pack, lex, model)
+                cls._cache[key] = got
+            return got
+
+    def _check_score_names(self) -> None:
+        if self.model is None:
+            return  # nothing to check against before the first training run
+        known = set(self.model.score_one(("ok",)).keys()) | _KNOWN_FIXED
+        for rule in self.pack.rules:
+            for cond in rule.conditions():
+                for name in cond.score_names():
+                    if name.startswith(("lex.", "sig.")) or name in known:
+                        continue
+                    raise PackError(
+                        f"{self.pack.path}: rule {rule.id!r}: field 'scores.{name}': unknown "
+                        f"score; known: {', '.join(sorted(known))}, lex.*, sig.*"
+                    )
+            if rule.confidence and rule.confidence not in known:
+                raise PackError(
+                    f"{self.pack.path}: rule {rule.id!r}: field 'confidence': unknown score"
+                )
+
+    # -- judging ---------------------------------------------------------------------------
+    def _prepare(self, text: str, ctx: Context) -> Prepared:
+        return prepare(self.lexicon, text, ctx.post)
+
+    def judge(self, text: str, context: Context | None = None) -> Verdict:
+        """Judge one comment."""
+        ctx = context or _EMPTY
+        prep = self._prepare(text, ctx)
+        scores = self.model.score_one(prep.model_tokens) if self.model else {}
+        return self._decide(prep, scores, ctx)
+
+    def judge_many(
+        self, items: Iterable[str | tuple[str, Context | None]], batch_size: int = 512
+    ) -> list[Verdict]:
+        """Judge many comments; the model scores each batch with one matrix product."""
+        out: list[Verdict] = []
+        batch: list[tuple[str, Context]] = []
+        for it in items:
+            text, ctx = (it, None) if isinstance(it, str) else it
+            batch.append((text, ctx or _EMPTY))
+            if len(batch) >= batch_size:
+                out.extend(self._judge_batch(batch))
+                batch = []
+        if batch:
+            out.extend(self._judge_batch(batch))
+        return out
+
+    def _judge_batch(self, batch: Sequence[tuple[str, Context]]) -> list[Verdict]:
+        preps = [self._prepare(t, c) for t, c in batch]
+        if self.model:
+            all_scores = self.model.score_many([p.model_tokens for p in preps])
+        else:
+            all_scores = [{} for _ in preps]
+        return [self._decide(p, s, c) for p, s, (_, c) in zip(preps, all_scores, batch, strict=True)]
+
+    def _decide(self, prep: Prepared, scores: dict[str, float], ctx: Context) -> Verdict:
+        norm, hits = prep.norm, list(prep.hits)
+        lex_counts: dict[str, float] = {}
+        phrase_rules: set[str] = set()
+        for h in hits:
+            if h.category.startswith("rule:"):
+                phrase_rules.add(h.category[5:])
+            else:
+                lex_counts[f"lex.{h.category}"] = lex_counts.get(f"lex.{h.category}", 0.0) + 1
+        scores = dict(scores)
+        scores.update(lex_counts)
+        scores.update(prep.struct)
+        pattern_rules: set[str] = set()
+        pattern_spans: list[tuple[str, int, int]] = []
+        if self._patterns is not None:
+            for m in self._patterns.finditer(prep.light):
+                if m.lastgroup:
+                    pattern_rules.add(self._pattern_keys[m.lastgroup])
+                    pattern_spans.append(("pattern", m.start(), m.end()))
+        has_post = prep.post_norm is not None
+        if prep.overlap is not None:
+            scores["post.overlap"] = prep.overlap
+        scores["author.prior_removals"] = float(ctx.author_prior_removals)
+        fund = None
+        # A link, phone number or handle points somewhere else than the approved fundraiser.
+        elsewhere = prep.struct["sig.url"] or prep.struct["sig.phone"] or prep.struct["sig.handle"]
+        if ctx.fundraisers and not elsewhere:
+            fund = fundraiser_match(norm.joined, ctx.fundraisers, ctx.today)
+            if fund is None and prep.post_norm is not None:
+                # A comment under the post of an approved fundraiser is about that fundraiser.
+                fund = fundraiser_match(prep.post_norm.joined, ctx.fundraisers, ctx.today)
+        lang = detect_language(norm.tokens, ctx.lang)
+        sig = Signals(
+            scores=scores,
+            phrase_rules=phrase_rules,
+            pattern_rules=pattern_rules,
+            prior_removals=ctx.author_prior_removals,
+            account_kind=ctx.account_kind,
+            fundraiser=fund is not None,
+            post=has_post,
+            language=lang,
+        )
+        rule = next((r for r in self.pack.rules if r.matches(sig)), None)
+        spans = list(prep.struct_spans) + pattern_spans
+        return self._verdict(norm, rule, sig, hits, spans, lang, fund)
+
+    def _verdict(
+        self,
+        norm: NormText,
+        rule: Rule | None,
+        sig: Signals,
+        hits: list[Hit],
+        other_spans: list[tuple[str, int, int]],
+        lang: str,
+        fund: object,
+    ) -> Verdict:
+        text = norm.original
+        spans = [Span(h.span[0], h.span[1], text[h.span[0] : h.span[1]], h.category) for h in hits]
+        # Structural spans index the lightly normalized text, whose length matches the original
+        # except around NFKC expansions; clamp to stay inside the original.
+        for kind, s, e in other_spans:
+            spans.append(Span(min(s, len(text)), min(e, len(text)), text[s:e], kind))
+        shown = {k: round(v, 4) for k, v in sig.scores.items() if v}
+        if rule is None:
+            category, action, clause, reply, confirm = "ok", "keep", "—", None, False
+            ok = sig.scores.get("school.ok")
+            removable = max(sig.scores.get("abuse", 0.0), sig.scores.get("spam", 0.0))
+            confidence = ok if ok is not None else 1.0 - removable
+            why = "no rule matched: kept (a public forum, clause 1.6; criticism is not a category)"
+            rid = "default.keep"
+        else:
+            category, action, clause = rule.category, rule.action, rule.clause
+            confirm = rule.requires_confirmation
+            reply = rule.reply.get(lang) or rule.reply.get(self.pack.default_reply_language)
+            if rule.confidence:
+                confidence = sig.scores.get(rule.confidence, 0.0)
+            else:
+                confidence = 0.95 if spans else 0.75
+            rid = rule.id
+            matched = ", ".join(f"'{s.text}' ({s.kind})" for s in spans[:6])
+            used = sorted({n for c in rule.conditions() for n, _, _ in c.scores})
+            sc = ", ".join(f"{n}={sig.scores.get(n, 0.0):.2f}" for n in used)
+            parts = [f"rule {rule.id} (clause {rule.clause})"]
+            if rule.description:
+                parts.append(rule.description)
+            if matched:
+                parts.append(f"matched {matched}")
+            if sc:
+                parts.append(f"scores {sc}")
+            if fund is not None:
+                parts.append("about an approved fundraiser")
+            why = "; ".join(parts)
+        return Verdict(
+            category=category,
+            action=action,
+            clause=clause,
+            confidence=round(float(confidence), 4),
+            reply=reply,
+            requires_confirmation=confirm,
+            language=lang,
+            explanation=why,
+            evidence=Evidence(
+                spans=tuple(spans),
+                scores=shown,
+                rule_id=rid,
+                pack=self.pack.name,
+                pack_version=self.pack.version,
+                model_version=self.model_version,
+            ),
+        )

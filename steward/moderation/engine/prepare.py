@@ -1,0 +1,55 @@
+"""One place that turns a comment (and its post) into everything the model and the rules read,
+so that training and judging see exactly the same inputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .lexicon import Hit, Lexicon
+from .normalize import NormText, light_normalize, normalize
+from .signals import (
+    asks_for_help,
+    content_stems,
+    looks_like_name,
+    own_case,
+    post_overlap,
+    pseudo_tokens,
+    structural,
+)  # fmt: skip
+
+__all__ = ["Prepared", "prepare"]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A comment ready for scoring."""
+
+    norm: NormText
+    hits: tuple[Hit, ...]
+    light: str
+    struct: dict[str, float]
+    struct_spans: tuple[tuple[str, int, int], ...]
+    overlap: float | None
+    post_norm: NormText | None
+    model_tokens: tuple[str, ...]
+
+
+def prepare(lex: Lexicon, text: str, post: str = "", *, with_post: bool = True) -> Prepared:
+    """Normalize, resolve masks, scan the lexicon, read structure and the overlap with ``post``.
+
+    ``with_post=False`` leaves the post pseudo-token out (the public training sets have no post).
+    """
+    norm = lex.resolve_masks(normalize(text))
+    hits = tuple(lex.scan(norm))
+    light = light_normalize(text)
+    struct, spans = structural(light)
+    struct["sig.name"] = 1.0 if looks_like_name(text) else 0.0
+    struct["sig.mine"] = 1.0 if own_case(text) else 0.0
+    struct["sig.request"] = 1.0 if asks_for_help(text) else 0.0
+    post_norm = normalize(post) if post.strip() else None
+    overlap = (
+        post_overlap(norm.tokens, content_stems(post_norm.tokens)) if post_norm is not None else None
+    )
+    cats = {h.category for h in hits if not h.category.startswith("rule:")}
+    extra = pseudo_tokens(text, cats, struct, overlap, with_post=with_post)
+    return Prepared(norm, hits, light, struct, tuple(spans), overlap, post_norm, norm.tokens + extra)

@@ -1,0 +1,208 @@
+"""Training of the linear heads (``steward moderation_train`` calls :func:`train`).
+
+Heads, all over one vocabulary of word 1–2-grams and character 2–5-grams:
+
+- ``abuse`` (binary): Davidson train split (hate or offensive), HateXplain train split (offensive
+  or hate), and the school set's train split (profanity and offensive = 1; ok, personal issue, off
+  topic, commercial and privacy = 0; school rows weighted up so civil criticism stays low).
+- ``spam`` (binary): YouTube spam train split and the school train split (commercial = 1).
+- ``school`` (one-vs-rest linear SVM over the nine categories, class-balanced; scores are the
+  sigmoid of the margin): the school train split only, with the post pseudo-tokens.
+
+OLID is never read here (its licence allows evaluation only). Nothing in the test splits is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.svm import LinearSVC
+
+from . import datasets as ds
+from .features import Featurizer
+from .lexicon import Lexicon
+from .model import DEFAULT_ARTIFACT, Head, LinearModel
+from .prepare import prepare
+from .rules import RulePack
+from .types import CATEGORIES
+
+__all__ = ["train", "TrainConfig"]
+
+_ABUSE_POS = {"profanity", "offensive"}
+_ABUSE_NEG = {"ok", "personal_issue", "off_topic", "commercial", "privacy"}
+
+
+class TrainConfig:
+    """Hyper-parameters (chosen on an internal split of the training data, never on tests)."""
+
+    max_features = 120_000
+    min_df = 2
+    c_abuse = 4.0
+    c_spam = 4.0
+    c_school = 1.0
+    school_weight_abuse = 4.0
+    school_weight_spam = 3.0
+    #: SVM margins are multiplied by this before the sigmoid, so 0.5 is the margin and scores
+    #: spread over [0, 1] (margin -1 -> 0.05, +1 -> 0.95).
+    school_scale = 3.0
+
+
+def _tokens(texts: Sequence[str], lex: Lexicon) -> list[tuple[str, ...]]:
+    """Model tokens of public-set texts (no post: the post pseudo-token is left out)."""
+    return [prepare(lex, t, with_post=False).model_tokens for t in texts]
+
+
+def _fit_binary(x: Any, y: np.ndarray, w: np.ndarray, c: float) -> LogisticRegression:
+    clf = LogisticRegression(C=c, solver="liblinear", max_iter=1000)
+    clf.fit(x, y, sample_weight=w)
+    return clf
+
+
+def train(
+    *,
+    output: Path | None = None,
+    data_root: Path | None = None,
+    pack_path: Path | None = None,
+    log: Callable[[str], None] = print,
+    config: TrainConfig | None = None,
+) -> dict[str, Any]:
+    """Train every head, write the artifact and ``metrics.json`` beside it; return the metrics."""
+    cfg = config or TrainConfig()
+    out = Path(output or DEFAULT_ARTIFACT)
+    t0 = time.perf_counter()
+    pack = RulePack.load(pack_path)
+    lex = Lexicon.from_files(pack.lexicon_files)
+
+    dav = ds.davidson("train", data_root)
+    hx = ds.hatexplain("train", data_root)
+    yt = ds.youtube_spam("train", data_root)
+    sch = ds.school("train")
+    log(f"data: davidson {len(dav)}, hatexplain {len(hx)}, youtube {len(yt)}, school {len(sch)}")
+
+    tok_dav = _tokens([e.text for e in dav], lex)
+    tok_hx = _tokens([e.text for e in hx], lex)
+    tok_yt = _tokens([e.text for e in yt], lex)
+    tok_sch = [prepare(lex, e.text, str(e.row.get("post", ""))).model_tokens for e in sch]
+    tok_sch_np = _tokens([e.text for e in sch], lex)
+    feat = Featurizer.fit(
+        tok_dav + tok_hx + tok_yt + tok_sch * 3, max_features=cfg.max_features, min_df=cfg.min_df
+    )
+    log(f"vocabulary: {feat.n_features} n-grams ({time.perf_counter() - t0:.1f}s)")
+
+    # abuse head
+    sch_ab = [(t, e) for t, e in zip(tok_sch_np, sch, strict=True)
+              if e.label in _ABUSE_POS | _ABUSE_NEG]  # fmt: skip
+    docs = tok_dav + tok_hx + [t for t, _ in sch_ab]
+    y_ab = np.array([e.removable for e in dav] + [e.removable for e in hx]
+                    + [e.label in _ABUSE_POS for _, e in sch_ab], dtype=int)  # fmt: skip
+    w_ab = np.array([1.0] * (len(dav) + len(hx)) + [cfg.school_weight_abuse] * len(sch_ab))
+    x_ab = feat.transform(docs)
+    abuse = _fit_binary(x_ab, y_ab, w_ab, cfg.c_abuse)
+    log(f"abuse head: {x_ab.shape[0]} rows ({time.perf_counter() - t0:.1f}s)")
+
+    # spam head
+    docs = tok_yt + tok_sch_np
+    y_sp = np.array([e.removable for e in yt] + [e.label == "commercial" for e in sch], dtype=int)
+    w_sp = np.array([1.0] * len(yt) + [cfg.school_weight_spam] * len(sch))
+    spam = _fit_binary(feat.transform(docs), y_sp, w_sp, cfg.c_spam)
+    log(f"spam head ({time.perf_counter() - t0:.1f}s)")
+
+    # school head
+    x_sch = feat.transform(tok_sch)
+    y_sch = np.array([e.label for e in sch])
+    school = LinearSVC(C=cfg.c_school, class_weight="balanced")
+    school.fit(x_sch, y_sch)
+    cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=ds.SEED)
+    cv_pred = cross_val_predict(
+        LinearSVC(C=cfg.c_school, class_weight="balanced"), x_sch, y_sch, cv=cv
+    )
+    cv_f1 = float(f1_score(y_sch, cv_pred, average="macro"))
+    log(f"school head: 5-fold CV macro-F1 on the train split {cv_f1:.3f}")
+
+    labels = [c for c in CATEGORIES if c in set(school.classes_)]
+    order = [list(school.classes_).index(c) for c in labels]
+    weights = np.hstack([
+        abuse.coef_.T, spam.coef_.T, cfg.school_scale * school.coef_[order].T,
+    ]).astype(np.float32)  # fmt: skip
+    bias = np.concatenate(
+        [abuse.intercept_, spam.intercept_, cfg.school_scale * school.intercept_[order]]
+    )
+    heads = [Head("abuse", "binary", ("removable",), 0), Head("spam", "binary", ("spam",), 1),
+             Head("school", "ovr", tuple(labels), 2)]  # fmt: skip
+    version = dt.datetime.now(dt.UTC).strftime("%Y%m%d.%H%M")
+    meta: dict[str, Any] = {
+        "version": version,
+        "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "features": {"word_ngrams": [1, 2], "char_wb_ngrams": [2, 5], "n_features": feat.n_features,
+                     "weighting": "sublinear tf x idf, l2"},  # fmt: skip
+        "config": {k: getattr(cfg, k) for k in dir(cfg) if not k.startswith("_")},
+        "data": {
+            "davidson": {"rows": len(dav), "split": f"stratified 80/20 train part, seed {ds.SEED}",
+                         "source": "t-davidson/hate-speech-and-offensive-language @ cb50f7e",
+                         "licence": "MIT"},
+            "hatexplain": {"rows": len(hx), "split": "official train",
+                           "source": "Media-Bias-Group/MBIB 092-HateXplain.csv @ b9a887f; "
+                                     "hate-alert/HateXplain post_id_divisions.json @ 01d7422",
+                           "licence": "MIT"},
+            "youtube_spam": {"rows": len(yt), "split": f"stratified 80/20 train part, seed {ds.SEED}",
+                             "source": "tuliocasagrande/youtube-spam-experiment @ 12165f0",
+                             "licence": "CC BY 4.0"},
+            "school": {"rows": len(sch), "split": "steward/moderation/labeled/train.jsonl",
+                       "source": "written by the Steward team", "licence": "project licence"},
+            "olid": "not used for training (licence not stated): evaluation only",
+        },  # fmt: skip
+        "school_cv_macro_f1": round(cv_f1, 4),
+    }
+    model = LinearModel(feat, weights, bias, heads, meta)
+    model.save(out)
+    meta["artifact_bytes"] = out.stat().st_size
+    meta["seconds"] = round(time.perf_counter() - t0, 1)
+    (out.parent / "training.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    log(f"wrote {out} ({meta['artifact_bytes'] / 1e6:.2f} MB) in {meta['seconds']}s")
+    return meta
+
+
+def school_cross_validation(
+    *, folds: int = 5, pack_path: Path | None = None, model_path: Path | None = None,
+    config: TrainConfig | None = None,
+) -> list[tuple[ds.Example, Any]]:
+    """Verdicts of the whole engine on the school *train* split, each comment judged by an engine
+    whose school head did not see it (k-fold). This is what thresholds are tuned on; the test
+    split is never used for tuning. (The abuse and spam heads are the shipped ones.)"""
+    from .engine import Engine
+    from .types import Context
+
+    cfg = config or TrainConfig()
+    base = Engine.load(pack_path, model_path)
+    assert base.model is not None, "train the model first"
+    model = base.model
+    head = next(h for h in model.heads if h.name == "school")
+    sch = ds.school("train")
+    ctxs = [Context(post=str(e.row.get("post", "")), lang=str(e.row.get("lang", "")),
+                    account_kind=str(e.row.get("account_kind", ""))) for e in sch]  # fmt: skip
+    toks = [prepare(base.lexicon, e.text, c.post).model_tokens for e, c in zip(sch, ctxs, strict=True)]
+    x = model.featurizer.transform(toks)
+    y = np.array([e.label for e in sch])
+    out: list[tuple[ds.Example, Any]] = [None] * len(sch)  # type: ignore[list-item]
+    for tr, te in StratifiedKFold(n_splits=folds, shuffle=True, random_state=ds.SEED).split(x, y):
+        clf = LinearSVC(C=cfg.c_school, class_weight="balanced").fit(x[tr], y[tr])
+        order = [list(clf.classes_).index(c) for c in head.labels]
+        w = model.weights.copy()
+        b = model.bias.copy()
+        w[:, head.start : head.start + len(head.labels)] = cfg.school_scale * clf.coef_[order].T
+        b[head.start : head.start + len(head.labels)] = cfg.school_scale * clf.intercept_[order]
+        fold_model = LinearModel(model.featurizer, w, b, model.heads, model.meta)
+        eng = Engine(base.pack, base.lexicon, fold_model)
+        verdicts = eng.judge_many([(sch[i].text, ctxs[i]) for i in te])
+        for i, v in zip(te, verdicts, strict=True):
+            out[i] = (sch[i], v)
+    return out
