@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from steward.authorizations.models import Authorization
 from steward.core.audit import history_for
 from steward.core.errors import NotPermitted, PolicyViolation
 from steward.registry.forms import add_violation
+from steward.registry.views import wants_partial
 
 
 def _grant(request: HttpRequest, pk: int) -> Authorization:
@@ -46,8 +48,10 @@ def grant_list(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "rows": [(g, selectors.grant_state(g, now)) for g in page],
         "total": page.paginator.count, "can_create": rules.can_create(request.user), "querystring": query.urlencode(),
     }
-    template = "authorizations/_grant_results.html" if getattr(request, "htmx", False) else "authorizations/grant_list.html"
-    return render(request, template, context)
+    template = "authorizations/_grant_results.html" if wants_partial(request) else "authorizations/grant_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

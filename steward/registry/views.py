@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -37,6 +38,12 @@ TRANSITIONS: dict[str, tuple[Any, Any, Any]] = {
 }
 
 
+def wants_partial(request: HttpRequest) -> bool:
+    """An htmx swap of the results, not a history restore (which needs the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
+
+
 def _account(request: HttpRequest, pk: int) -> Account:
     try:
         return selectors.account_get(user=request.user, pk=pk)
@@ -56,8 +63,10 @@ def account_list(request: HttpRequest) -> HttpResponse:
         "can_create": rules.can_create(request.user), "can_report": rules.can_report(request.user),
         "querystring": _without_page(request),
     }
-    template = "registry/_account_results.html" if getattr(request, "htmx", False) else "registry/account_list.html"
-    return render(request, template, context)
+    template = "registry/_account_results.html" if wants_partial(request) else "registry/account_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _without_page(request: HttpRequest) -> str:

@@ -44,6 +44,9 @@ def test_list_filters_search_and_htmx_partial(client_as, lps, accounts):
     assert "@oliver_school" in r.content.decode() and "@lancers" not in r.content.decode()
     r = c.get(reverse("registry:account_list"), {"q": "oliver"}, HTTP_HX_REQUEST="true")
     assert "<html" not in r.content.decode() and "@oliver_school" in r.content.decode()
+    assert "HX-Request" in r["Vary"]
+    r = c.get(reverse("registry:account_list"), {"q": "oliver"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in r.content.decode()  # back button: the whole page
 
 
 PAGES = ["registry:account_detail", "registry:account_edit"]
