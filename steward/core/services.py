@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from steward.core.audit import audit
+from steward.core.audit import audit, snapshot
 from steward.core.errors import NotPermitted
 from steward.core.models import ApiToken
 
@@ -39,5 +39,5 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
-            audit(actor=actor, action="core.api_token_revoked", obj=token, before={"revoked_at": None}, after={"revoked_at": token.revoked_at})
+            audit(actor=actor, action="core.api_token_revoked", obj=token, before={"revoked_at": None}, after=snapshot(token, ["revoked_at"]))
     return token
