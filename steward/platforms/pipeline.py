@@ -16,6 +16,7 @@ minutes:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import importlib
@@ -52,10 +53,19 @@ from steward.registry.models import Account
 
 log = logging.getLogger("steward.live")
 
-LEASE = dt.timedelta(seconds=90)
+
+
+def lease() -> dt.timedelta:
+    """How long a claimed event or action is this worker's. Longer than any platform call can take
+    (the clients time out after 10 s), short enough that a dead worker's work is soon re-driven."""
+    from steward.env import env
+
+    seconds = getattr(settings, "STEWARD_LEASE_SECONDS", None) or env("STEWARD_LEASE_SECONDS", "90")
+    return dt.timedelta(seconds=float(seconds))
+
 MAX_EVENT_ATTEMPTS = 12
 BACKOFF_CAP = 600.0
-COMMENT_ITEMS = frozenset({"comment", "reply", "tweet", "comment_reply"})
+COMMENT_ITEMS = frozenset({"comment", "reply", "tweet", "comment_reply"})  # as the parsers name them
 POST_ITEMS = frozenset({"post", "status", "photo", "video", "share", "album", "event", "media"})
 
 PARSERS = {
@@ -85,7 +95,7 @@ def event_claim(event_id: int) -> WebhookEvent | None:
         WebhookEvent.objects.filter(pk=event_id)
         .filter(Q(state=WebhookEvent.State.RECEIVED) | Q(state=WebhookEvent.State.PROCESSING, lease_until__lt=now))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(state=WebhookEvent.State.PROCESSING, lease_until=now + LEASE, attempts=F("attempts") + 1)
+        .update(state=WebhookEvent.State.PROCESSING, lease_until=now + lease(), attempts=F("attempts") + 1)
     )
     if not claimed:
         return None
@@ -219,31 +229,64 @@ VERSION_OF_VERB = {
 
 
 def ingest(event: WebhookEvent, item: PlatformEvent, *, index: int = 0) -> tuple[Account | None, list[int]]:
-    """Archive one platform event and decide about it, exactly once. Returns the new action ids."""
+    """Archive one platform event exactly once, then judge the comment's text exactly once.
+
+    Two transactions on purpose: the archive must not wait for the engine. If judging fails, the
+    version is already archived; the retry finds the :class:`IngestedEvent` and only judges.
+    """
     account = account_for(item.platform, item.account_id)
     if account is None:
         log.info("no registered account for %s:%s", item.platform, item.account_id)
         return None, []
+    if item.comment is None and item.verb in (Verb.REMOVE, Verb.HIDE, Verb.UNHIDE):
+        # X's delete event does not say what was deleted: find it among the comments we hold.
+        known = Comment.objects.filter(account=account, comment_id=item.object_id).first()
+        if known is not None:
+            item = dataclasses.replace(item, item="comment", comment=PlatformComment(
+                platform=item.platform, id=known.comment_id, post_id=known.post_id,
+                parent_id=known.parent_id, author=None, text=None))  # fmt: skip
     key = item.dedupe_key[:300]
-    if IngestedEvent.objects.filter(event_key=key).exists():
+    done = IngestedEvent.objects.filter(event_key=key).first()
+    if done is None:
+        try:
+            with transaction.atomic():
+                comment, record_id = None, ""
+                if item.comment is not None and item.item in COMMENT_ITEMS:
+                    comment, record_id = _ingest_comment(event, item, account, index=index)
+                else:
+                    _ingest_other(event, item, account, index=index)
+                done = IngestedEvent.objects.create(
+                    event_key=key, webhook_event=event, comment=comment, verb=str(item.verb),
+                    archive_record_id=record_id,
+                )  # fmt: skip
+        except IntegrityError:
+            # Another worker ingested the same event (or created the same comment) first.
+            done = IngestedEvent.objects.filter(event_key=key).first()
+            if done is None:
+                raise
+    if done.comment_id is None or item.comment is None:
         return account, []
-    try:
-        with transaction.atomic():
-            comment = None
-            if item.comment is not None and item.item in COMMENT_ITEMS | {"comment"}:
-                comment, action_ids = _ingest_comment(event, item, account, index=index)
-            else:
-                action_ids = []
-                _ingest_other(event, item, account, index=index)
-            IngestedEvent.objects.create(
-                event_key=key, webhook_event=event, comment=comment, verb=str(item.verb)
-            )
-    except IntegrityError:
-        # Another worker ingested the same event (or created the same comment) first.
-        if IngestedEvent.objects.filter(event_key=key).exists():
-            return account, []
-        raise
-    return account, action_ids
+    return account, _judge(done, item, account)
+
+
+def _judge(done: IngestedEvent, item: PlatformEvent, account: Account) -> list[int]:
+    """The engine's decision on this version, if it is still the comment's current text."""
+    from steward.moderation.services import decide_by_engine
+
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=done.comment_id)
+        text = item.comment.text if item.comment is not None else None
+        judge_it = (
+            item.verb in (Verb.ADD, Verb.EDIT)
+            and text is not None
+            and text == comment.text  # a stale (out-of-order) version is archived, not judged
+            and comment.state == Comment.State.VISIBLE
+            and comment.text.strip()
+            and comment.author_id not in _own_account_ids(account)
+        )
+        if not judge_it:
+            return []
+        return decide_by_engine(comment=comment, archive_record_id=done.archive_record_id)
 
 
 def _own_account_ids(account: Account) -> set[str]:
@@ -291,7 +334,7 @@ def _archive_source(event: WebhookEvent) -> str:
 
 def _ingest_comment(
     event: WebhookEvent, item: PlatformEvent, account: Account, *, index: int
-) -> tuple[Comment, list[int]]:
+) -> tuple[Comment, str]:
     pc: PlatformComment = item.comment  # type: ignore[assignment]
     author = pc.author or item.actor
     comment, created = Comment.objects.get_or_create(
@@ -345,19 +388,7 @@ def _ingest_comment(
             extra={"webhook_event": event.pk, "index": index, "verb": str(item.verb), "late": stale},
         )
     comment.save()
-    action_ids: list[int] = []
-    judge_it = (
-        item.verb in (Verb.ADD, Verb.EDIT)
-        and not stale
-        and comment.state == Comment.State.VISIBLE
-        and comment.text.strip()
-        and comment.author_id not in _own_account_ids(account)
-    )
-    if judge_it:
-        from steward.moderation.services import decide_by_engine
-
-        action_ids = decide_by_engine(comment=comment, archive_record_id=record_id)
-    return comment, action_ids
+    return comment, record_id
 
 
 def _record_state(state: str) -> str:
@@ -436,7 +467,7 @@ def action_claim(action_id: int) -> Any:
         PlatformAction.objects.filter(pk=action_id)
         .filter(Q(state=PlatformAction.State.PENDING) | Q(state=PlatformAction.State.RUNNING, lease_until__lt=now))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(state=PlatformAction.State.RUNNING, lease_until=now + LEASE, attempts=F("attempts") + 1)
+        .update(state=PlatformAction.State.RUNNING, lease_until=now + lease(), attempts=F("attempts") + 1)
     )
     if not claimed:
         return None
@@ -496,6 +527,19 @@ def _call(client: Any, action: Any) -> Any:
 
     kind = action.kind
     post_id = action.post_id or None
+    if kind in (PlatformAction.Kind.HIDE, PlatformAction.Kind.UNHIDE) and action.attempts > 1:
+        # An earlier attempt may have hidden it before its worker died: look before writing again
+        # (a read is cheaper than a write everywhere, and YouTube charges 50 units per write).
+        want = kind == PlatformAction.Kind.HIDE
+        getter = getattr(client, "get_comment", None)
+        if getter is not None:
+            try:
+                current = getter(action.target_id)
+            except PlatformError:
+                current = None
+            if current is not None and current.is_hidden is want:
+                return ActionResult(client.platform, Action(kind), action.target_id, 200,
+                                    {"already": "hidden" if want else "visible"})  # fmt: skip
     if kind == PlatformAction.Kind.HIDE:
         return client.hide_comment(action.target_id, post_id=post_id)
     if kind == PlatformAction.Kind.UNHIDE:

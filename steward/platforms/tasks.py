@@ -94,5 +94,13 @@ try:
     from steward.celery import app as _app
 
     _app.on_after_finalize.connect(_schedule)
+    if not _app.conf.broker_transport_options:
+        # A publisher must give up on a dead broker in about a second instead of retrying for
+        # minutes: the webhook that triggered the publish is waiting, and the row is already
+        # stored for the sweeper. (Workers reconnect with their own broker_connection_* retries.)
+        _app.conf.broker_transport_options = {
+            "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+            "socket_connect_timeout": 2, "socket_timeout": 10,
+        }  # fmt: skip
 except ImportError:  # pragma: no cover
     pass
