@@ -88,7 +88,7 @@ def test_account_page_shows_facts_people_grants_and_history(client_as, lps, acco
     r = client_as("principal_a").get(reverse("registry:account_detail", args=[accounts["team"].pk]))
     body = r.content.decode()
     for text in ("@lancers", str(lps.principal_a), str(lps.coach_a), str(lps.teacher_a),
-                 "registry.account_registered", "Status history", "No authorizations cover this account"):
+                 "registry.account_registered", "Status history", "No authorization you can see covers this account"):
         assert text in body
     assert reverse("registry:account_transition", args=[accounts["team"].pk, "suspend"]) in body
     assert reverse("registry:account_transition", args=[accounts["team"].pk, "register"]) not in body
@@ -205,3 +205,21 @@ def test_list_pages_do_not_query_per_row(client_as, lps):
     add(8, 2)
     many = (count(reverse("registry:account_list")), count(reverse("authorizations:grant_list")))
     assert few == many
+
+
+def test_records_officer_reads_everything_and_changes_nothing(client_as, lps, accounts):
+    c = client_as("records_officer")
+    b = accounts["b"]
+    page = c.get(reverse("registry:account_detail", args=[b.pk]))
+    assert page.status_code == 200 and page.context["actions"] == set()
+    assert c.get(reverse("registry:account_edit", args=[b.pk])).status_code == 403
+    assert c.post(reverse("registry:account_transition", args=[b.pk, "suspend"]), {"reason": "x"}).status_code == 403
+    assert c.get(reverse("registry:account_create")).status_code == 403
+    assert c.get(reverse("registry:account_report")).status_code == 200  # staff may still report
+
+
+def test_superintendent_edits_anywhere_but_does_not_register(client_as, lps, accounts):
+    c = client_as("superintendent")
+    page = c.get(reverse("registry:account_detail", args=[accounts["b"].pk]))
+    assert {"edit", "suspend", "retire", "managers"} <= page.context["actions"]
+    assert "register" not in page.context["actions"] and "reinstate" not in page.context["actions"]
