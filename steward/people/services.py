@@ -615,16 +615,17 @@ def offboarding_report(*, people: list[Person], at: Any = None) -> list[Offboard
 
 
 def _insert(model: Any, fields: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Plain multi-row INSERT for the largest file (enrollments): building tens of thousands of
+    """Plain multi-row INSERTs for the largest file (enrollments): building tens of thousands of
     model instances for bulk_create costs more than the database work itself."""
     if not rows:
         return
     qn = connection.ops.quote_name
     columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
-    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 (names from the model, values bound)
+    one = f"({', '.join(['%s'] * len(fields))})"
     with connection.cursor() as cursor:
-        for chunk in _chunks(rows, 5000):
-            cursor.executemany(sql, chunk)
+        for chunk in _chunks(rows, 500):  # 500 × 5 values: under every backend's parameter limit
+            sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES {', '.join([one] * len(chunk))}"  # noqa: S608 (names from the model, values bound)
+            cursor.execute(sql, [v for row in chunk for v in row])
 
 
 def _chunks(items: list[Any], size: int) -> list[list[Any]]:
