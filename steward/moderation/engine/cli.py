@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -188,7 +189,7 @@ def eval_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
         [str(r.get("text")) for r in rows],
     )
     if a.json:
-        out.write(json.dumps({k: getattr(rep, k) for k in rep.__slots__}, indent=2) + "\n")  # type: ignore[attr-defined]
+        out.write(json.dumps(dataclasses.asdict(rep), indent=2) + "\n")
     else:
         out.write(rep.format() + "\n")
     return 0

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,7 +110,7 @@ def youtube_spam(split: str, root: Path | None = None) -> list[Example]:
 
 
 #: Held-out split of each public set, as reported in docs/moderation.md.
-PUBLIC_SETS = {
+PUBLIC_SETS: dict[str, Callable[[], list[Example]]] = {
     "davidson (20% split)": lambda: davidson("test"),
     "hatexplain (validation)": lambda: hatexplain("val"),
     "olid (test)": lambda: olid("test"),

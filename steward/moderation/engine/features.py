@@ -93,9 +93,9 @@ class Featurizer:
         v = self.vocab
         words = [t for t in tokens if not t.startswith("__")]
         for a, b in zip(words, words[1:], strict=False):
-            i = v.get("b:" + a + " " + b)
-            if i is not None:
-                c[i] = c.get(i, 0) + 1
+            bid = v.get("b:" + a + " " + b)
+            if bid is not None:
+                c[bid] = c.get(bid, 0) + 1
         return c
 
     def transform_one(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
