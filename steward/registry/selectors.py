@@ -62,6 +62,8 @@ def accounts_missing_people(accounts: QuerySet[Account]) -> list[tuple[Account, 
         problems.append((account, "no coach, teacher or faculty advisor", "1.5"))
     for account in live.filter(responsible_administrator__active=False):
         problems.append((account, "responsible administrator has left", "1.5"))
+    for account in live.filter(advisor__active=False):
+        problems.append((account, "advisor has left", "1.5"))
     return problems
 
 
