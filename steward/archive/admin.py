@@ -32,7 +32,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Record)
 class RecordAdmin(ReadOnlyAdmin):
-    list_display = ("id", "kind", "version", "platform", "account", "platform_id", "state", "captured_at")
+    list_display = (
+        "id",
+        "kind",
+        "version",
+        "platform",
+        "account",
+        "platform_id",
+        "state",
+        "captured_at",
+    )
     list_filter = ("kind", "version", "platform", "state", "source")
     search_fields = ("platform_id", "author_name")
 

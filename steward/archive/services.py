@@ -13,6 +13,7 @@ import json
 import mimetypes
 import tempfile
 import uuid
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -490,22 +491,37 @@ VERIFY_FIELDS = [
 ]
 
 
+_ATTNAME = {"account_id": "account_id", "person_id": "person_id"}
+_VerifyRow = namedtuple("_VerifyRow", VERIFY_FIELDS)  # type: ignore[misc]  # noqa: PYI024
+
+
 def archive_verify(
     *, chain: str | None = None, progress: Callable[[int], None] | None = None
 ) -> ArchiveVerifyResult:
     """Walk every chain and report the first broken link (INT-3, INT-4). Also compares each
     chain's last record with its head row and with signed checkpoints (truncation)."""
-    qs = Record.objects.only(*VERIFY_FIELDS).order_by("chain", "seq")
+    qs = Record.objects.order_by("chain", "seq")
     if chain:
         qs = qs.filter(chain=chain)
+    columns = [_ATTNAME.get(f, f) for f in VERIFY_FIELDS]
 
     def rows() -> Iterable[chainlib.RowView]:
-        for n, r in enumerate(qs.iterator(chunk_size=5000), start=1):
+        # Tuples, not model instances: building a Model per row was most of the verify time.
+        for n, values in enumerate(qs.values_list(*columns).iterator(chunk_size=5000), start=1):
             if progress and n % 5000 == 0:
                 progress(5000)
-            yield r.chain_row()
+            r = _VerifyRow._make(values)
+            yield chainlib.RowView(
+                record_id=r.id,
+                chain=r.chain,
+                seq=r.seq,
+                prev_hash=r.prev_hash,
+                content_hash=r.content_hash,
+                hash=r.hash,
+                content=None if r.tombstoned_at is not None else content_of(r),
+            )
 
-    result = chainlib.verify_rows(rows())
+    result = chainlib.verify_rows(rows(), native=True)
     out = ArchiveVerifyResult(
         checked=result.checked, chains=len(result.chains), broken=result.broken
     )

@@ -37,7 +37,9 @@ from steward.archive.search import highlight
 from steward.core.errors import NotPermitted, PolicyViolation
 
 
-def records_staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+def records_staff_required(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     @wraps(view)
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
