@@ -2,7 +2,6 @@
 ``may-post``, ``may-message`` and ``fundraisers`` — the same selectors, rules and services as the pages.
 """
 
-
 import base64
 import binascii
 import datetime as dt
@@ -121,7 +120,12 @@ class FundraiserOut(Schema):
 
 
 def _decision(d: selectors.Decision) -> dict[str, Any]:
-    return {"allowed": d.allowed, "reason": d.reason, "clause": d.clause, "grant_id": d.grant.pk if d.grant else None}
+    return {
+        "allowed": d.allowed,
+        "reason": d.reason,
+        "clause": d.clause,
+        "grant_id": d.grant.pk if d.grant else None,
+    }
 
 
 def _one(queryset: Any, pk: int | None, field: str) -> Any:
@@ -136,7 +140,9 @@ def _one(queryset: Any, pk: int | None, field: str) -> Any:
 @router.get("/grants", response=list[GrantOut])
 @paginate(LimitOffsetPagination)
 def grant_list(request: HttpRequest, filters: Query[GrantFilters]) -> Any:
-    return selectors.grant_search(user=auth(request), q=filters.q, kind=filters.kind, state=filters.state, mine=filters.mine)
+    return selectors.grant_search(
+        user=auth(request), q=filters.q, kind=filters.kind, state=filters.state, mine=filters.mine
+    )
 
 
 @router.get("/grants/{grant_id}", response=GrantOut)
@@ -154,20 +160,34 @@ def grant_create(request: HttpRequest, payload: GrantIn) -> Any:
         try:
             raw = base64.b64decode(payload.evidence_document_base64, validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise PolicyViolation("The document is not valid base64.", field="evidence_document_base64") from exc
+            raise PolicyViolation(
+                "The document is not valid base64.", field="evidence_document_base64"
+            ) from exc
         document = ContentFile(raw, name=payload.evidence_filename or "evidence.pdf")
     staff = Person.objects.filter(kind=Person.Kind.STAFF)
     grant = services.grant_create(
-        actor=user, kind=payload.kind,
+        actor=user,
+        kind=payload.kind,
         grantor=_one(staff, grantor_id, "grantor_id") or _missing("grantor_id"),
         grantee=_one(staff, payload.grantee_id, "grantee_id"),
         account=_one(accounts_for(user), payload.account_id, "account_id"),
-        unit=_one(OrgUnit.objects.all() if scope_for(user).district_wide else units_for(user), payload.unit_id, "unit_id"),
-        student=_one(people_for(user).filter(kind=Person.Kind.STUDENT), payload.student_id, "student_id"),
-        valid_from=payload.valid_from, valid_until=payload.valid_until, purpose=payload.purpose,
-        attestation_name=payload.attestation_name, evidence_document=document,
-        fundraiser_name=payload.fundraiser_name, fundraiser_phrases=payload.fundraiser_phrases,
-        parent_notified=payload.parent_notified, remote_addr=client_address(request),
+        unit=_one(
+            OrgUnit.objects.all() if scope_for(user).district_wide else units_for(user),
+            payload.unit_id,
+            "unit_id",
+        ),
+        student=_one(
+            people_for(user).filter(kind=Person.Kind.STUDENT), payload.student_id, "student_id"
+        ),
+        valid_from=payload.valid_from,
+        valid_until=payload.valid_until,
+        purpose=payload.purpose,
+        attestation_name=payload.attestation_name,
+        evidence_document=document,
+        fundraiser_name=payload.fundraiser_name,
+        fundraiser_phrases=payload.fundraiser_phrases,
+        parent_notified=payload.parent_notified,
+        remote_addr=client_address(request),
     )
     return 201, selectors.grant_get(user=user, pk=grant.pk)
 
@@ -190,24 +210,34 @@ def may_post(request: HttpRequest, person: int, account: int, at: dt.datetime | 
     who = people_for(auth(request)).filter(pk=person).first()
     if who is None:
         raise NotPermitted("No such person.")
-    return _decision(selectors.may_post(person=who, account=account_get(user=auth(request), pk=account), at=at))
+    return _decision(
+        selectors.may_post(person=who, account=account_get(user=auth(request), pk=account), at=at)
+    )
 
 
 @router.get("/may-message", response=DecisionOut)
 def may_message(
-    request: HttpRequest, staff: int, student: int, at: dt.datetime | None = None, account: int | None = None
+    request: HttpRequest,
+    staff: int,
+    student: int,
+    at: dt.datetime | None = None,
+    account: int | None = None,
 ) -> Any:
     """May this staff member exchange private messages with this student (1.7)?"""
     people = people_for(auth(request))
     who, pupil = people.filter(pk=staff).first(), people.filter(pk=student).first()
     if who is None or pupil is None:
         raise NotPermitted("No such person.")
-    on: Account | None = account_get(user=auth(request), pk=account) if account is not None else None
+    on: Account | None = (
+        account_get(user=auth(request), pk=account) if account is not None else None
+    )
     return _decision(selectors.may_message(staff=who, student=pupil, at=at, account=on))
 
 
 @router.get("/accounts/{account_id}/fundraisers", response=list[FundraiserOut])
 def fundraisers(request: HttpRequest, account_id: int, at: dt.datetime | None = None) -> Any:
     """Fundraiser approvals in force on this account (1.8.e)."""
-    approvals = selectors.approved_fundraisers(account=account_get(user=auth(request), pk=account_id), at=at)
+    approvals = selectors.approved_fundraisers(
+        account=account_get(user=auth(request), pk=account_id), at=at
+    )
     return [{**a.__dict__, "phrases": list(a.phrases)} for a in approvals]

@@ -33,37 +33,69 @@ class GrantForm(forms.Form):
     SCOPE_CHOICES = [("account", _("One account")), ("unit", _("A unit and everything under it"))]
 
     kind = forms.ChoiceField(label=_("What is authorized"), choices=Authorization.Kind.choices)
-    grantor = forms.ModelChoiceField(label=_("Authorized by (grantor)"), queryset=Person.objects.none())
+    grantor = forms.ModelChoiceField(
+        label=_("Authorized by (grantor)"), queryset=Person.objects.none()
+    )
     grantee = forms.ModelChoiceField(
-        label=_("Staff member authorized"), queryset=Person.objects.none(), required=False,
+        label=_("Staff member authorized"),
+        queryset=Person.objects.none(),
+        required=False,
         help_text=_("Required for posting and messaging."),
     )
-    scope = forms.ChoiceField(label=_("Scope"), choices=SCOPE_CHOICES, widget=forms.RadioSelect, initial="account")
-    account = AccountChoiceField(label=_("Account"), queryset=Account.objects.none(), required=False)
+    scope = forms.ChoiceField(
+        label=_("Scope"), choices=SCOPE_CHOICES, widget=forms.RadioSelect, initial="account"
+    )
+    account = AccountChoiceField(
+        label=_("Account"), queryset=Account.objects.none(), required=False
+    )
     unit = UnitChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(), required=False)
     student = forms.ModelChoiceField(
-        label=_("Student (messaging only)"), queryset=Person.objects.none(), required=False,
-        help_text=_("Private messages with students need the school leader's written authorization (1.7)."),
+        label=_("Student (messaging only)"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_(
+            "Private messages with students need the school leader's written authorization (1.7)."
+        ),
     )
-    parent_notified = forms.BooleanField(label=_("The parent or guardian has been told (messaging)"), required=False)
-    fundraiser_name = forms.CharField(label=_("Fundraiser (fundraisers only)"), required=False, max_length=255)
+    parent_notified = forms.BooleanField(
+        label=_("The parent or guardian has been told (messaging)"), required=False
+    )
+    fundraiser_name = forms.CharField(
+        label=_("Fundraiser (fundraisers only)"), required=False, max_length=255
+    )
     fundraiser_phrases = forms.CharField(
-        label=_("Words that identify it in comments, one per line"), required=False,
+        label=_("Words that identify it in comments, one per line"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    valid_from = forms.DateTimeField(label=_("Valid from"), required=False, widget=DATETIME_WIDGET,
-                                     input_formats=DATETIME_FORMATS, help_text=_("Empty: now."))
-    valid_until = forms.DateTimeField(label=_("Valid until"), required=False, widget=DATETIME_WIDGET,
-                                      input_formats=DATETIME_FORMATS, help_text=_("Empty: until revoked."))
+    valid_from = forms.DateTimeField(
+        label=_("Valid from"),
+        required=False,
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+        help_text=_("Empty: now."),
+    )
+    valid_until = forms.DateTimeField(
+        label=_("Valid until"),
+        required=False,
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+        help_text=_("Empty: until revoked."),
+    )
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence_document = forms.FileField(
-        label=_("Signed document"), required=False,
+        label=_("Signed document"),
+        required=False,
         validators=[FileExtensionValidator(EVIDENCE_TYPES)],
         help_text=_("A scan or PDF of the signed authorization. Its SHA-256 fingerprint is kept."),
     )
     attestation_name = forms.CharField(
-        label=_("Or sign by typing your full name"), required=False, max_length=200,
-        help_text=_("Your typed name, the time and your network address are recorded as your signature."),
+        label=_("Or sign by typing your full name"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Your typed name, the time and your network address are recorded as your signature."
+        ),
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -71,7 +103,8 @@ class GrantForm(forms.Form):
         scope = scope_for(user)
         if rules.is_recorder(user):
             grantors = Person.objects.filter(
-                kind=Person.Kind.STAFF, active=True,
+                kind=Person.Kind.STAFF,
+                active=True,
                 roles__role__in=StaffRole.UNIT_LEADERS | rules.SUPERINTENDENT_OFFICE,
             ).distinct()
             units = OrgUnit.objects.filter(active=True)
@@ -83,9 +116,13 @@ class GrantForm(forms.Form):
         self.fields["grantee"].queryset = active_staff()  # type: ignore[attr-defined]
         self.fields["account"].queryset = accounts_for(user).exclude(status=Account.Status.RETIRED)  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units.order_by("path")  # type: ignore[attr-defined]
-        self.fields["student"].queryset = people_for(user).filter(  # type: ignore[attr-defined]
-            Q(kind=Person.Kind.STUDENT), active=True
-        ).order_by("family_name", "given_name")
+        self.fields["student"].queryset = (
+            people_for(user)
+            .filter(  # type: ignore[attr-defined]
+                Q(kind=Person.Kind.STUDENT), active=True
+            )
+            .order_by("family_name", "given_name")
+        )
         if scope.person_id and not rules.is_recorder(user):
             self.fields["grantor"].widget = forms.HiddenInput()
 
@@ -93,42 +130,65 @@ class GrantForm(forms.Form):
         data = super().clean() or {}
         if data.get("scope") == "account":
             data["unit"] = None
-            if not data.get("account") and not (data.get("kind") == "messaging" and data.get("student")):
+            if not data.get("account") and not (
+                data.get("kind") == "messaging" and data.get("student")
+            ):
                 self.add_error("account", _("Choose the account."))
         else:
             data["account"] = None
-            if not data.get("unit") and not (data.get("kind") == "messaging" and data.get("student")):
+            if not data.get("unit") and not (
+                data.get("kind") == "messaging" and data.get("student")
+            ):
                 self.add_error("unit", _("Choose the unit."))
         return data
 
     def service_args(self) -> dict[str, Any]:
         d = self.cleaned_data
         return {
-            "kind": d["kind"], "grantor": d["grantor"], "grantee": d.get("grantee"),
-            "account": d.get("account"), "unit": d.get("unit"), "student": d.get("student"),
+            "kind": d["kind"],
+            "grantor": d["grantor"],
+            "grantee": d.get("grantee"),
+            "account": d.get("account"),
+            "unit": d.get("unit"),
+            "student": d.get("student"),
             "parent_notified": d.get("parent_notified", False),
             "fundraiser_name": d.get("fundraiser_name", ""),
-            "fundraiser_phrases": [p for p in (d.get("fundraiser_phrases") or "").splitlines() if p.strip()],
-            "valid_from": d.get("valid_from"), "valid_until": d.get("valid_until"),
-            "purpose": d["purpose"], "evidence_document": d.get("evidence_document"),
+            "fundraiser_phrases": [
+                p for p in (d.get("fundraiser_phrases") or "").splitlines() if p.strip()
+            ],
+            "valid_from": d.get("valid_from"),
+            "valid_until": d.get("valid_until"),
+            "purpose": d["purpose"],
+            "evidence_document": d.get("evidence_document"),
             "attestation_name": d.get("attestation_name", ""),
         }
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_("Why is it revoked?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Why is it revoked?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
 
-STATE_LABELS = {"in_force": _("In force"), "upcoming": _("Not yet valid"), "expired": _("Expired"),
-                "revoked": _("Revoked"), "offboarded": _("Grantee has left")}
+STATE_LABELS = {
+    "in_force": _("In force"),
+    "upcoming": _("Not yet valid"),
+    "expired": _("Expired"),
+    "revoked": _("Revoked"),
+    "offboarded": _("Grantee has left"),
+}
 
 
 class GrantFilterForm(forms.Form):
-
     q = forms.CharField(label=_("Search"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any"))] + list(Authorization.Kind.choices))
-    state = forms.ChoiceField(label=_("State"), required=False,
-                              choices=[("", _("Any"))] + [(s, STATE_LABELS[s]) for s in (*STATES, "offboarded")])
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any"))] + list(Authorization.Kind.choices)
+    )
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("Any"))] + [(s, STATE_LABELS[s]) for s in (*STATES, "offboarded")],
+    )
     mine = forms.BooleanField(label=_("Only mine"), required=False)
 
     def search_args(self) -> dict[str, Any]:
@@ -140,8 +200,13 @@ class GrantFilterForm(forms.Form):
 class MayPostForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Staff member"), queryset=Person.objects.none())
     account = AccountChoiceField(label=_("Account"), queryset=Account.objects.none())
-    at = forms.DateTimeField(label=_("At"), required=False, widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS,
-                             help_text=_("Empty: now."))
+    at = forms.DateTimeField(
+        label=_("At"),
+        required=False,
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+        help_text=_("Empty: now."),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

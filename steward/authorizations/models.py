@@ -27,18 +27,34 @@ class Authorization(models.Model):
         MESSAGING = "messaging", _("Staff–student messaging")
         FUNDRAISER = "fundraiser", _("Fundraiser promotion")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.POSTING, db_index=True)
-    grantor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="authorizations_granted")
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.POSTING, db_index=True
+    )
+    grantor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="authorizations_granted"
+    )
     grantee = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="authorizations_held",
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="authorizations_held",
         help_text="The staff member authorized (posting, messaging).",
     )
     # Scope: one account, or a unit and everything under it.
-    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.PROTECT, related_name="authorizations")
-    unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="authorizations")
+    account = models.ForeignKey(
+        Account, null=True, blank=True, on_delete=models.PROTECT, related_name="authorizations"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="authorizations"
+    )
     # Messaging (1.7): the student the staff member may message.
     student = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="messaging_authorizations"
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messaging_authorizations",
     )
     # Fundraiser (1.8.e): what may be promoted, and the phrases that identify it in comments.
     fundraiser_name = models.CharField(max_length=255, blank=True)
@@ -58,7 +74,9 @@ class Authorization(models.Model):
     attestation_address = models.GenericIPAddressField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

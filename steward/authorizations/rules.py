@@ -38,7 +38,10 @@ RECORDERS = frozenset({"communications", "superintendent", "superintendent_desig
 
 
 def _led_units(person: Person, roles: frozenset[str]) -> list[OrgUnit]:
-    return [r.unit for r in StaffRole.objects.filter(person=person, role__in=roles).select_related("unit")]
+    return [
+        r.unit
+        for r in StaffRole.objects.filter(person=person, role__in=roles).select_related("unit")
+    ]
 
 
 def _holds(person: Person, roles: frozenset[str]) -> bool:
@@ -54,42 +57,64 @@ def scope_unit(*, account: Any = None, unit: OrgUnit | None = None) -> OrgUnit:
     return account.owning_unit if account is not None else unit  # type: ignore[return-value]
 
 
-def check_grantor_authority(*, kind: str, grantor: Person, target: OrgUnit, student: Person | None = None) -> None:
+def check_grantor_authority(
+    *, kind: str, grantor: Person, target: OrgUnit, student: Person | None = None
+) -> None:
     """Refuse, with the clause, a grantor the policy does not give this authority."""
     clause = CLAUSE[kind]  # type: ignore[index]
     if not grantor.active or grantor.kind != Person.Kind.STAFF:
-        raise PolicyViolation(_("%(person)s is not active staff and cannot authorize.") % {"person": grantor}, clause=clause, field="grantor")
+        raise PolicyViolation(
+            _("%(person)s is not active staff and cannot authorize.") % {"person": grantor},
+            clause=clause,
+            field="grantor",
+        )
     if kind == Authorization.Kind.POSTING:
         if target.kind == OrgUnit.Kind.DISTRICT:
             if not _holds(grantor, SUPERINTENDENT_OFFICE):
                 raise PolicyViolation(
-                    _("Posting on behalf of the district is authorized by the Office of the Superintendent."),
-                    clause=clause, field="grantor",
+                    _(
+                        "Posting on behalf of the district is authorized by the Office of the Superintendent."
+                    ),
+                    clause=clause,
+                    field="grantor",
                 )
         elif not _leads(grantor, target):
             raise PolicyViolation(
-                _("Posting for %(unit)s is authorized by its school leader or department head, and %(person)s is neither.")
+                _(
+                    "Posting for %(unit)s is authorized by its school leader or department head, and %(person)s is neither."
+                )
                 % {"unit": target, "person": grantor},
-                clause=clause, field="grantor",
+                clause=clause,
+                field="grantor",
             )
     elif kind == Authorization.Kind.MESSAGING:
         if student is None:
-            raise PolicyViolation(_("Name the student this authorization covers."), clause=clause, field="student")
+            raise PolicyViolation(
+                _("Name the student this authorization covers."), clause=clause, field="student"
+            )
         holding = [student.school] if student.school is not None else []
-        holding += [e.unit for e in Enrollment.objects.filter(person=student, active=True).select_related("unit")]
+        holding += [
+            e.unit
+            for e in Enrollment.objects.filter(person=student, active=True).select_related("unit")
+        ]
         led = _led_units(grantor, StaffRole.UNIT_LEADERS)
         if not any(h.is_within(u) for h in holding for u in led):
             raise PolicyViolation(
-                _("Messaging between staff and %(student)s is authorized by the school leader or department head of the student's school or program.")
+                _(
+                    "Messaging between staff and %(student)s is authorized by the school leader or department head of the student's school or program."
+                )
                 % {"student": student},
-                clause=clause, field="grantor",
+                clause=clause,
+                field="grantor",
             )
     elif kind == Authorization.Kind.FUNDRAISER and not (
-        _holds(grantor, SUPERINTENDENT_OFFICE) or _leads(grantor, target, frozenset({"school_leader"}))
+        _holds(grantor, SUPERINTENDENT_OFFICE)
+        or _leads(grantor, target, frozenset({"school_leader"}))
     ):
         raise PolicyViolation(
             _("Fundraisers are approved by the superintendent, a school leader or a designee."),
-            clause=clause, field="grantor",
+            clause=clause,
+            field="grantor",
         )
 
 
@@ -115,7 +140,9 @@ def can_revoke(user: Any, grant: Authorization) -> bool:
     person = Person.objects.get(pk=scope.person_id)
     try:
         check_grantor_authority(
-            kind=grant.kind, grantor=person, target=scope_unit(account=grant.account, unit=grant.unit),
+            kind=grant.kind,
+            grantor=person,
+            target=scope_unit(account=grant.account, unit=grant.unit),
             student=grant.student,
         )
     except PolicyViolation:

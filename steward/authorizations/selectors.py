@@ -43,7 +43,9 @@ def grant_get(*, user: Any, pk: int | str) -> Authorization:
     return grant
 
 
-def grants_in_force(qs: QuerySet[Authorization], at: dt.datetime | None = None) -> QuerySet[Authorization]:
+def grants_in_force(
+    qs: QuerySet[Authorization], at: dt.datetime | None = None
+) -> QuerySet[Authorization]:
     at = at or timezone.now()
     return qs.filter(
         Q(revoked_at__isnull=True) | Q(revoked_at__gt=at),
@@ -55,9 +57,11 @@ def grants_in_force(qs: QuerySet[Authorization], at: dt.datetime | None = None) 
 
 def grants_expiring(*, user: Any, days: int = 30) -> QuerySet[Authorization]:
     now = timezone.now()
-    return grants_in_force(grants_for(user), now).filter(
-        valid_until__isnull=False, valid_until__lte=now + dt.timedelta(days=days)
-    ).order_by("valid_until")
+    return (
+        grants_in_force(grants_for(user), now)
+        .filter(valid_until__isnull=False, valid_until__lte=now + dt.timedelta(days=days))
+        .order_by("valid_until")
+    )
 
 
 # -- lists --------------------------------------------------------------------------------------
@@ -104,19 +108,22 @@ def grant_search(
     if q.strip():
         t = q.strip().lstrip("@")
         qs = qs.filter(
-            Q(grantee__given_name__icontains=t) | Q(grantee__family_name__icontains=t)
-            | Q(grantor__given_name__icontains=t) | Q(grantor__family_name__icontains=t)
-            | Q(account__handle__icontains=t) | Q(account__display_name__icontains=t)
-            | Q(unit__name__icontains=t) | Q(purpose__icontains=t) | Q(fundraiser_name__icontains=t)
+            Q(grantee__given_name__icontains=t)
+            | Q(grantee__family_name__icontains=t)
+            | Q(grantor__given_name__icontains=t)
+            | Q(grantor__family_name__icontains=t)
+            | Q(account__handle__icontains=t)
+            | Q(account__display_name__icontains=t)
+            | Q(unit__name__icontains=t)
+            | Q(purpose__icontains=t)
+            | Q(fundraiser_name__icontains=t)
         )
     return qs
 
 
 def grants_on_account(*, user: Any, account: Account) -> QuerySet[Authorization]:
     """Grants whose scope covers ``account``: on it, or on its unit or a unit above."""
-    return grants_for(user).filter(
-        Q(account=account) | Q(unit__in=account.owning_unit.ancestors())
-    )
+    return grants_for(user).filter(Q(account=account) | Q(unit__in=account.owning_unit.ancestors()))
 
 
 # -- the questions the rest of Steward asks ------------------------------------------------------
@@ -159,19 +166,43 @@ def _date(value: dt.datetime) -> str:
     return formats.date_format(timezone.localtime(value), "DATE_FORMAT")
 
 
-def _why_not(candidates: QuerySet[Authorization], at: dt.datetime, clause: str, nothing: str) -> Decision:
+def _why_not(
+    candidates: QuerySet[Authorization], at: dt.datetime, clause: str, nothing: str
+) -> Decision:
     """Explain the absence of a grant in force from the closest miss."""
     revoked = candidates.filter(revoked_at__lte=at).order_by("-revoked_at").first()
-    expired = candidates.filter(valid_until__lte=at).exclude(revoked_at__lte=at).order_by("-valid_until").first()
-    upcoming = candidates.filter(valid_from__gt=at).exclude(revoked_at__lte=at).order_by("valid_from").first()
+    expired = (
+        candidates.filter(valid_until__lte=at)
+        .exclude(revoked_at__lte=at)
+        .order_by("-valid_until")
+        .first()
+    )
+    upcoming = (
+        candidates.filter(valid_from__gt=at)
+        .exclude(revoked_at__lte=at)
+        .order_by("valid_from")
+        .first()
+    )
     if upcoming is not None:
-        return Decision(False, None, _("The authorization starts on %(date)s.") % {"date": _date(upcoming.valid_from)}, clause)
+        return Decision(
+            False,
+            None,
+            _("The authorization starts on %(date)s.") % {"date": _date(upcoming.valid_from)},
+            clause,
+        )
     if expired is not None and (revoked is None or expired.valid_until >= revoked.revoked_at):  # type: ignore[operator]
-        return Decision(False, None, _("The authorization expired on %(date)s.") % {"date": _date(expired.valid_until)}, clause)  # type: ignore[arg-type]
+        return Decision(
+            False,
+            None,
+            _("The authorization expired on %(date)s.") % {"date": _date(expired.valid_until)},
+            clause,
+        )  # type: ignore[arg-type]
     if revoked is not None:
         return Decision(
-            False, None,
-            _("The authorization was revoked on %(date)s: %(reason)s") % {"date": _date(revoked.revoked_at), "reason": revoked.revocation_reason},  # type: ignore[arg-type]
+            False,
+            None,
+            _("The authorization was revoked on %(date)s: %(reason)s")
+            % {"date": _date(revoked.revoked_at), "reason": revoked.revocation_reason},  # type: ignore[arg-type]
             clause,
         )
     return Decision(False, None, nothing, clause)
@@ -188,25 +219,48 @@ def may_post(*, person: Person, account: Account, at: dt.datetime | None = None)
     at = at or timezone.now()
     if account.status != Account.Status.REGISTERED:
         return Decision(
-            False, None,
-            _("%(account)s is %(status)s, not registered with LPS Media.") % {"account": account, "status": account.get_status_display()},
+            False,
+            None,
+            _("%(account)s is %(status)s, not registered with LPS Media.")
+            % {"account": account, "status": account.get_status_display()},
             "1.4",
         )
     if person.kind != Person.Kind.STAFF or not person.active:
-        return Decision(False, None, _("%(person)s is not active staff (offboarded or not staff).") % {"person": person}, "1.3")
-    candidates = Authorization.objects.filter(kind=Authorization.Kind.POSTING, grantee=person).filter(_covering(account))
-    grant = (
-        grants_in_force(candidates, at).select_related("grantor", "account", "unit")
-        .order_by(F("account_id").desc(nulls_last=True), "-valid_from", "-id").first()
-    )
-    if grant is not None:
-        until = _("until %(date)s") % {"date": _date(grant.valid_until)} if grant.valid_until else _("until revoked")
         return Decision(
-            True, grant,
-            _("Authorized in writing by %(grantor)s for %(scope)s, %(until)s.") % {"grantor": grant.grantor, "scope": grant.scope_label, "until": until},
+            False,
+            None,
+            _("%(person)s is not active staff (offboarded or not staff).") % {"person": person},
             "1.3",
         )
-    return _why_not(candidates, at, "1.3", _("%(person)s has no written authorization to post on %(account)s.") % {"person": person, "account": account})
+    candidates = Authorization.objects.filter(
+        kind=Authorization.Kind.POSTING, grantee=person
+    ).filter(_covering(account))
+    grant = (
+        grants_in_force(candidates, at)
+        .select_related("grantor", "account", "unit")
+        .order_by(F("account_id").desc(nulls_last=True), "-valid_from", "-id")
+        .first()
+    )
+    if grant is not None:
+        until = (
+            _("until %(date)s") % {"date": _date(grant.valid_until)}
+            if grant.valid_until
+            else _("until revoked")
+        )
+        return Decision(
+            True,
+            grant,
+            _("Authorized in writing by %(grantor)s for %(scope)s, %(until)s.")
+            % {"grantor": grant.grantor, "scope": grant.scope_label, "until": until},
+            "1.3",
+        )
+    return _why_not(
+        candidates,
+        at,
+        "1.3",
+        _("%(person)s has no written authorization to post on %(account)s.")
+        % {"person": person, "account": account},
+    )
 
 
 def may_message(
@@ -216,30 +270,64 @@ def may_message(
     is given, the authorization's scope must also cover that account."""
     at = at or timezone.now()
     if staff.kind != Person.Kind.STAFF or not staff.active:
-        return Decision(False, None, _("%(person)s is not active staff (offboarded or not staff).") % {"person": staff}, "1.7")
-    candidates = Authorization.objects.filter(kind=Authorization.Kind.MESSAGING, grantee=staff, student=student)
+        return Decision(
+            False,
+            None,
+            _("%(person)s is not active staff (offboarded or not staff).") % {"person": staff},
+            "1.7",
+        )
+    candidates = Authorization.objects.filter(
+        kind=Authorization.Kind.MESSAGING, grantee=staff, student=student
+    )
     if account is not None:
         candidates = candidates.filter(_covering(account))
-    grant = grants_in_force(candidates, at).select_related("grantor").order_by("-valid_from", "-id").first()
+    grant = (
+        grants_in_force(candidates, at)
+        .select_related("grantor")
+        .order_by("-valid_from", "-id")
+        .first()
+    )
     if grant is not None:
-        return Decision(True, grant, _("Authorized in writing by %(grantor)s: %(purpose)s") % {"grantor": grant.grantor, "purpose": grant.purpose}, "1.7")
+        return Decision(
+            True,
+            grant,
+            _("Authorized in writing by %(grantor)s: %(purpose)s")
+            % {"grantor": grant.grantor, "purpose": grant.purpose},
+            "1.7",
+        )
     return _why_not(
-        candidates, at, "1.7",
-        _("Private messages between %(staff)s and %(student)s are not authorized in writing.") % {"staff": staff, "student": student},
+        candidates,
+        at,
+        "1.7",
+        _("Private messages between %(staff)s and %(student)s are not authorized in writing.")
+        % {"staff": staff, "student": student},
     )
 
 
-def approved_fundraisers(*, account: Account, at: dt.datetime | None = None) -> list[FundraiserApproval]:
+def approved_fundraisers(
+    *, account: Account, at: dt.datetime | None = None
+) -> list[FundraiserApproval]:
     """Fundraiser approvals in force for ``account`` at ``at`` (1.8.e): on the account or a unit
     that contains its owning unit. Plain data, for the moderation engine."""
     at = at or timezone.now()
-    qs = grants_in_force(
-        Authorization.objects.filter(kind=Authorization.Kind.FUNDRAISER).filter(_covering(account)), at
-    ).select_related("grantor").order_by("valid_from", "id")
+    qs = (
+        grants_in_force(
+            Authorization.objects.filter(kind=Authorization.Kind.FUNDRAISER).filter(
+                _covering(account)
+            ),
+            at,
+        )
+        .select_related("grantor")
+        .order_by("valid_from", "id")
+    )
     return [
         FundraiserApproval(
-            grant_id=g.pk, name=g.fundraiser_name, phrases=tuple(g.fundraiser_phrases or [g.fundraiser_name]),
-            valid_from=g.valid_from, valid_until=g.valid_until, approved_by=str(g.grantor),
+            grant_id=g.pk,
+            name=g.fundraiser_name,
+            phrases=tuple(g.fundraiser_phrases or [g.fundraiser_name]),
+            valid_from=g.valid_from,
+            valid_until=g.valid_until,
+            approved_by=str(g.grantor),
         )
         for g in qs
     ]

@@ -45,10 +45,18 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "form": form, "page": page, "rows": [(g, selectors.grant_state(g, now)) for g in page],
-        "total": page.paginator.count, "can_create": rules.can_create(request.user), "querystring": query.urlencode(),
+        "form": form,
+        "page": page,
+        "rows": [(g, selectors.grant_state(g, now)) for g in page],
+        "total": page.paginator.count,
+        "can_create": rules.can_create(request.user),
+        "querystring": query.urlencode(),
     }
-    template = "authorizations/_grant_results.html" if wants_partial(request) else "authorizations/grant_list.html"
+    template = (
+        "authorizations/_grant_results.html"
+        if wants_partial(request)
+        else "authorizations/grant_list.html"
+    )
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -58,10 +66,17 @@ def grant_list(request: HttpRequest) -> HttpResponse:
 def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     grant = _grant(request, pk)
     can_revoke = grant.revoked_at is None and rules.can_revoke(request.user, grant)
-    return render(request, "authorizations/grant_detail.html", {
-        "grant": grant, "state": selectors.grant_state(grant), "history": history_for(grant),
-        "can_revoke": can_revoke, "revoke_form": RevokeForm() if can_revoke else None,
-    })
+    return render(
+        request,
+        "authorizations/grant_detail.html",
+        {
+            "grant": grant,
+            "state": selectors.grant_state(grant),
+            "history": history_for(grant),
+            "can_revoke": can_revoke,
+            "revoke_form": RevokeForm() if can_revoke else None,
+        },
+    )
 
 
 @login_required
@@ -78,13 +93,21 @@ def grant_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
 def grant_create(request: HttpRequest) -> HttpResponse:
     if not rules.can_create(request.user):
         raise PermissionDenied
-    initial = {k: request.GET[k] for k in ("account", "unit", "grantee", "kind", "student") if request.GET.get(k)}
+    initial = {
+        k: request.GET[k]
+        for k in ("account", "unit", "grantee", "kind", "student")
+        if request.GET.get(k)
+    }
     if initial.get("unit"):
         initial["scope"] = "unit"
-    form = GrantForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)
+    form = GrantForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            grant = services.grant_create(actor=request.user, remote_addr=client_address(request), **form.service_args())
+            grant = services.grant_create(
+                actor=request.user, remote_addr=client_address(request), **form.service_args()
+            )
         except PolicyViolation as exc:
             add_violation(form, exc)
         else:
@@ -102,21 +125,33 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     form = RevokeForm(request.POST)
     if form.is_valid():
         try:
-            services.grant_revoke(actor=request.user, grant=grant, reason=form.cleaned_data["reason"])
+            services.grant_revoke(
+                actor=request.user, grant=grant, reason=form.cleaned_data["reason"]
+            )
         except PolicyViolation as exc:
             add_violation(form, exc)
         else:
             messages.success(request, _("Authorization revoked."))
             return redirect("authorizations:grant_detail", pk=grant.pk)
-    return render(request, "authorizations/grant_detail.html", {
-        "grant": grant, "state": selectors.grant_state(grant), "history": history_for(grant),
-        "can_revoke": True, "revoke_form": form,
-    }, status=200)
+    return render(
+        request,
+        "authorizations/grant_detail.html",
+        {
+            "grant": grant,
+            "state": selectors.grant_state(grant),
+            "history": history_for(grant),
+            "can_revoke": True,
+            "revoke_form": form,
+        },
+        status=200,
+    )
 
 
 @login_required
 def grant_expiring(request: HttpRequest) -> HttpResponse:
-    grants = selectors.grants_expiring(user=request.user, days=30).select_related("grantee", "grantor", "account", "unit")
+    grants = selectors.grants_expiring(user=request.user, days=30).select_related(
+        "grantee", "grantor", "account", "unit"
+    )
     return render(request, "authorizations/grant_expiring.html", {"grants": grants, "days": 30})
 
 
@@ -126,6 +161,8 @@ def may_post_check(request: HttpRequest) -> HttpResponse:
     decision = None
     if request.GET and form.is_valid():
         decision = selectors.may_post(
-            person=form.cleaned_data["person"], account=form.cleaned_data["account"], at=form.cleaned_data.get("at"),
+            person=form.cleaned_data["person"],
+            account=form.cleaned_data["account"],
+            at=form.cleaned_data.get("at"),
         )
     return render(request, "authorizations/may_post.html", {"form": form, "decision": decision})

@@ -24,7 +24,15 @@ class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Account)
 class AccountAdmin(ReadOnly):
-    list_display = ("display_name", "platform", "handle", "owning_unit", "kind", "status", "responsible_administrator")
+    list_display = (
+        "display_name",
+        "platform",
+        "handle",
+        "owning_unit",
+        "kind",
+        "status",
+        "responsible_administrator",
+    )
     list_filter = ("platform", "status", "kind")
     search_fields = ("display_name", "handle", "url")
 

@@ -4,7 +4,6 @@ Errors: 404 for accounts the token's user may not see, 403 for changes they may 
 422 with ``clause`` and ``field`` for what the policy refuses.
 """
 
-
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -69,7 +68,9 @@ class AccountOut(Schema):
     advisor: Ref | None
     managers: list[Ref]
     reported_by: Ref | None
-    problems: list[str] = Field(description="What is missing, each with its clause, e.g. 'no advisor (1.5)'.")
+    problems: list[str] = Field(
+        description="What is missing, each with its clause, e.g. 'no advisor (1.5)'."
+    )
 
     @staticmethod
     def resolve_owning_unit(obj: Account) -> Any:
@@ -102,7 +103,9 @@ class AccountFilters(Schema):
     status: str = ""
     kind: str = ""
     unit: int | None = Field(None, description="A unit id: that unit and everything under it.")
-    problems: bool = Field(False, description="Only live accounts missing an administrator or advisor (1.5).")
+    problems: bool = Field(
+        False, description="Only live accounts missing an administrator or advisor (1.5)."
+    )
 
 
 class AccountIn(Schema):
@@ -117,7 +120,9 @@ class AccountIn(Schema):
     responsible_administrator_id: int | None = None
     advisor_id: int | None = None
     manager_ids: list[int] = Field(default_factory=list)
-    register_now: bool = Field(False, description="Record the registration at once (communications office, 1.4).")
+    register_now: bool = Field(
+        False, description="Record the registration at once (communications office, 1.4)."
+    )
     reason: str = ""
 
 
@@ -169,8 +174,13 @@ def account_list(request: HttpRequest, filters: Query[AccountFilters]) -> Any:
         if unit is None:
             return Account.objects.none()
     return selectors.account_search(
-        user=auth(request), q=filters.q, platform=filters.platform, status=filters.status, kind=filters.kind,
-        unit=unit, problems_only=filters.problems,
+        user=auth(request),
+        q=filters.q,
+        platform=filters.platform,
+        status=filters.status,
+        kind=filters.kind,
+        unit=unit,
+        problems_only=filters.problems,
     ).prefetch_related("managers")
 
 
@@ -187,19 +197,34 @@ def account_create(request: HttpRequest, payload: AccountIn) -> Any:
     user = auth(request)
     editor = rules.can_create(user)
     facts: dict[str, Any] = {
-        "platform": payload.platform, "handle": payload.handle, "url": payload.url,
-        "display_name": payload.display_name, "kind": payload.kind, "purpose": payload.purpose,
+        "platform": payload.platform,
+        "handle": payload.handle,
+        "url": payload.url,
+        "display_name": payload.display_name,
+        "kind": payload.kind,
+        "purpose": payload.purpose,
         "platform_account_id": payload.platform_account_id,
-        "owning_unit": _unit(payload.owning_unit_id, editable_units(user) if editor else OrgUnit.objects.filter(active=True)),
-        "responsible_administrator": _staff(payload.responsible_administrator_id, "responsible_administrator_id"),
+        "owning_unit": _unit(
+            payload.owning_unit_id,
+            editable_units(user) if editor else OrgUnit.objects.filter(active=True),
+        ),
+        "responsible_administrator": _staff(
+            payload.responsible_administrator_id, "responsible_administrator_id"
+        ),
         "advisor": _staff(payload.advisor_id, "advisor_id"),
         "managers": [p for p in (_staff(pk, "manager_ids") for pk in payload.manager_ids) if p],
     }
     if editor:
-        account = services.account_create(actor=user, register=payload.register_now, reason=payload.reason, **facts)
+        account = services.account_create(
+            actor=user, register=payload.register_now, reason=payload.reason, **facts
+        )
     else:
         if payload.register_now:
-            raise PolicyViolation("Registration is recorded by the communications office (LPS Media).", clause="1.4", field="register_now")
+            raise PolicyViolation(
+                "Registration is recorded by the communications office (LPS Media).",
+                clause="1.4",
+                field="register_now",
+            )
         account = services.account_request(actor=user, reason=payload.reason, **facts)
     return 201, selectors.account_get(user=user, pk=account.pk)
 
@@ -223,8 +248,12 @@ def account_update(request: HttpRequest, account_id: int, payload: AccountPatch)
 
 
 def _transition(action: str, service: Callable[..., Account]) -> None:
-    @router.post(f"/accounts/{{account_id}}/{action}", response=AccountOut, operation_id=f"account_{action}",
-                 summary=f"{action.capitalize()} an account (with a reason)")
+    @router.post(
+        f"/accounts/{{account_id}}/{action}",
+        response=AccountOut,
+        operation_id=f"account_{action}",
+        summary=f"{action.capitalize()} an account (with a reason)",
+    )
     @forbidden_as_403
     def endpoint(request: HttpRequest, account_id: int, payload: ReasonIn) -> Any:
         account = selectors.account_get(user=auth(request), pk=account_id)

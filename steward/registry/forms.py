@@ -18,7 +18,9 @@ from steward.registry.models import Account, Platform
 
 def active_staff() -> Any:
     """The staff directory offered in people pickers (names only; staff names are not private)."""
-    return Person.objects.filter(kind=Person.Kind.STAFF, active=True).order_by("family_name", "given_name")
+    return Person.objects.filter(kind=Person.Kind.STAFF, active=True).order_by(
+        "family_name", "given_name"
+    )
 
 
 def editable_units(user: Any) -> Any:
@@ -34,7 +36,10 @@ def add_violation(form: forms.Form, exc: PolicyViolation) -> None:
     """Show a refusal on its field (or on the form), with the clause it cites."""
     message = exc.message
     if exc.clause:
-        message = gettext("%(message)s (policy clause %(clause)s)") % {"message": exc.message, "clause": exc.clause}
+        message = gettext("%(message)s (policy clause %(clause)s)") % {
+            "message": exc.message,
+            "clause": exc.clause,
+        }
     form.add_error(exc.field if exc.field in form.fields else None, message)
 
 
@@ -48,16 +53,31 @@ class AccountReportForm(forms.Form):
     """Any staff member: "I know of an account that is not in the registry"."""
 
     platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
-    handle = forms.CharField(label=_("Handle"), required=False, max_length=255,
-                             help_text=_("As shown on the platform, with or without @."))
-    url = forms.CharField(label=_("Web address"), required=False, max_length=500,
-                          help_text=_("The profile's address, e.g. https://www.instagram.com/lhs_lancers/"))
+    handle = forms.CharField(
+        label=_("Handle"),
+        required=False,
+        max_length=255,
+        help_text=_("As shown on the platform, with or without @."),
+    )
+    url = forms.CharField(
+        label=_("Web address"),
+        required=False,
+        max_length=500,
+        help_text=_("The profile's address, e.g. https://www.instagram.com/lhs_lancers/"),
+    )
     display_name = forms.CharField(label=_("Name of the account"), max_length=255)
-    owning_unit = UnitChoiceField(label=_("School, department or group it is for"), queryset=OrgUnit.objects.none())
+    owning_unit = UnitChoiceField(
+        label=_("School, department or group it is for"), queryset=OrgUnit.objects.none()
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Account.Kind.choices)
-    purpose = forms.CharField(label=_("What it is used for"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    reason = forms.CharField(label=_("Anything else LPS Media should know (who runs it, how you found it)"),
-                             required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.CharField(
+        label=_("What it is used for"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reason = forms.CharField(
+        label=_("Anything else LPS Media should know (who runs it, how you found it)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,29 +91,53 @@ class AccountForm(forms.Form):
     """Editors (communications office, superintendent's office, unit leaders): create or edit."""
 
     platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
-    handle = forms.CharField(label=_("Handle"), required=False, max_length=255,
-                             help_text=_("As shown on the platform, with or without @."))
-    url = forms.CharField(label=_("Web address"), required=False, max_length=500,
-                          help_text=_("Leave empty to use the platform's usual address for the handle."))
+    handle = forms.CharField(
+        label=_("Handle"),
+        required=False,
+        max_length=255,
+        help_text=_("As shown on the platform, with or without @."),
+    )
+    url = forms.CharField(
+        label=_("Web address"),
+        required=False,
+        max_length=500,
+        help_text=_("Leave empty to use the platform's usual address for the handle."),
+    )
     display_name = forms.CharField(label=_("Name of the account"), max_length=255)
-    platform_account_id = forms.CharField(label=_("Platform's account id"), required=False, max_length=100)
+    platform_account_id = forms.CharField(
+        label=_("Platform's account id"), required=False, max_length=100
+    )
     owning_unit = UnitChoiceField(label=_("Owning unit"), queryset=OrgUnit.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=Account.Kind.choices)
-    purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.CharField(
+        label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     responsible_administrator = forms.ModelChoiceField(
-        label=_("Responsible administrator"), queryset=Person.objects.none(), required=False,
-        help_text=_("Active staff of the owning unit or a unit above it; answers for the account (1.5)."),
+        label=_("Responsible administrator"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_(
+            "Active staff of the owning unit or a unit above it; answers for the account (1.5)."
+        ),
     )
     advisor = forms.ModelChoiceField(
-        label=_("Coach, teacher or faculty advisor"), queryset=Person.objects.none(), required=False,
+        label=_("Coach, teacher or faculty advisor"),
+        queryset=Person.objects.none(),
+        required=False,
         help_text=_("Required for team, class and club accounts (1.5)."),
     )
     managers = forms.ModelMultipleChoiceField(
-        label=_("Managers"), queryset=Person.objects.none(), required=False,
+        label=_("Managers"),
+        queryset=Person.objects.none(),
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    register = forms.BooleanField(label=_("Record the registration now (communications office)"), required=False)
-    reason = forms.CharField(label=_("Note for the history"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    register = forms.BooleanField(
+        label=_("Record the registration now (communications office)"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Note for the history"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -117,7 +161,9 @@ class AccountForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
 
 class ManagerForm(forms.Form):
@@ -132,10 +178,18 @@ class AccountFilterForm(forms.Form):
     """The registry list's filters (GET)."""
 
     q = forms.CharField(label=_("Search handle or name"), required=False)
-    platform = forms.ChoiceField(label=_("Platform"), required=False, choices=[("", _("Any"))] + list(Platform.choices))
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any"))] + list(Account.Status.choices))
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any"))] + list(Account.Kind.choices))
-    unit = UnitChoiceField(label=_("Unit"), required=False, queryset=OrgUnit.objects.none(), empty_label=_("Any"))
+    platform = forms.ChoiceField(
+        label=_("Platform"), required=False, choices=[("", _("Any"))] + list(Platform.choices)
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any"))] + list(Account.Status.choices)
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any"))] + list(Account.Kind.choices)
+    )
+    unit = UnitChoiceField(
+        label=_("Unit"), required=False, queryset=OrgUnit.objects.none(), empty_label=_("Any")
+    )
     problems = forms.BooleanField(label=_("Problems only"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -148,5 +202,11 @@ class AccountFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         d = self.cleaned_data
-        return {"q": d["q"], "platform": d["platform"], "status": d["status"], "kind": d["kind"],
-                "unit": d["unit"], "problems_only": d["problems"]}
+        return {
+            "q": d["q"],
+            "platform": d["platform"],
+            "status": d["status"],
+            "kind": d["kind"],
+            "unit": d["unit"],
+            "problems_only": d["problems"],
+        }

@@ -61,40 +61,64 @@ _FACEBOOK_ID = re.compile(r"[0-9]{5,20}")
 
 RULES: dict[str, PlatformRule] = {
     "facebook": PlatformRule(
-        "Facebook", _FACEBOOK, _("5 to 50 letters, digits or periods"),
-        frozenset({"facebook.com", "www.facebook.com", "m.facebook.com", "web.facebook.com", "fb.com"}),
-        "https://www.facebook.com/{handle}", (_FACEBOOK_ID,),
+        "Facebook",
+        _FACEBOOK,
+        _("5 to 50 letters, digits or periods"),
+        frozenset(
+            {"facebook.com", "www.facebook.com", "m.facebook.com", "web.facebook.com", "fb.com"}
+        ),
+        "https://www.facebook.com/{handle}",
+        (_FACEBOOK_ID,),
     ),
     "instagram": PlatformRule(
-        "Instagram", _INSTAGRAM,
-        _("1 to 30 letters, digits, periods or underscores, not starting or ending with a period and with no two periods together"),
-        frozenset({"instagram.com", "www.instagram.com"}), "https://www.instagram.com/{handle}/",
+        "Instagram",
+        _INSTAGRAM,
+        _(
+            "1 to 30 letters, digits, periods or underscores, not starting or ending with a period and with no two periods together"
+        ),
+        frozenset({"instagram.com", "www.instagram.com"}),
+        "https://www.instagram.com/{handle}/",
     ),
     "x": PlatformRule(
-        "X", _X, _("1 to 15 letters, digits or underscores"),
+        "X",
+        _X,
+        _("1 to 15 letters, digits or underscores"),
         frozenset({"x.com", "www.x.com", "twitter.com", "www.twitter.com", "mobile.twitter.com"}),
         "https://x.com/{handle}",
     ),
     "youtube": PlatformRule(
-        "YouTube", _YOUTUBE_HANDLE,
-        _('a handle of 3 to 30 letters, digits, periods, hyphens or underscores, or a channel id starting "UC"'),
-        frozenset({"youtube.com", "www.youtube.com", "m.youtube.com"}), "https://www.youtube.com/@{handle}",
+        "YouTube",
+        _YOUTUBE_HANDLE,
+        _(
+            'a handle of 3 to 30 letters, digits, periods, hyphens or underscores, or a channel id starting "UC"'
+        ),
+        frozenset({"youtube.com", "www.youtube.com", "m.youtube.com"}),
+        "https://www.youtube.com/@{handle}",
         (_YOUTUBE_CHANNEL,),
     ),
     "tiktok": PlatformRule(
-        "TikTok", _TIKTOK, _("2 to 24 letters, digits, periods or underscores, not ending with a period"),
-        frozenset({"tiktok.com", "www.tiktok.com", "m.tiktok.com"}), "https://www.tiktok.com/@{handle}",
+        "TikTok",
+        _TIKTOK,
+        _("2 to 24 letters, digits, periods or underscores, not ending with a period"),
+        frozenset({"tiktok.com", "www.tiktok.com", "m.tiktok.com"}),
+        "https://www.tiktok.com/@{handle}",
     ),
     "snapchat": PlatformRule(
-        "Snapchat", _SNAPCHAT,
-        _("3 to 15 letters, digits, hyphens, periods or underscores, starting with a letter and ending with a letter or digit"),
-        frozenset({"snapchat.com", "www.snapchat.com"}), "https://www.snapchat.com/add/{handle}",
+        "Snapchat",
+        _SNAPCHAT,
+        _(
+            "3 to 15 letters, digits, hyphens, periods or underscores, starting with a letter and ending with a letter or digit"
+        ),
+        frozenset({"snapchat.com", "www.snapchat.com"}),
+        "https://www.snapchat.com/add/{handle}",
     ),
     "other": PlatformRule("Other", None, _("up to 255 characters without spaces"), frozenset(), ""),
 }
 
 # Facebook paths that are not a page's username.
-_FACEBOOK_RESERVED = frozenset({"pages", "groups", "events", "watch", "profile.php", "people", "share", "sharer"})
+_FACEBOOK_RESERVED = frozenset(
+    {"pages", "groups", "events", "watch", "profile.php", "people", "share", "sharer"}
+)
 
 
 def normalize_handle(handle: str) -> str:
@@ -122,8 +146,11 @@ def validate_handle(platform: str, handle: str) -> str:
     if any(p.fullmatch(value) for p in rule.alt_res) or rule.handle_re.fullmatch(value):
         return value
     raise HandleProblem(
-        "handle", _("“%(handle)s” is not a valid %(platform)s handle: %(rule)s."),
-        handle=value, platform=rule.label, rule=rule.handle_help,
+        "handle",
+        _("“%(handle)s” is not a valid %(platform)s handle: %(rule)s."),
+        handle=value,
+        platform=rule.label,
+        rule=rule.handle_help,
     )
 
 
@@ -141,8 +168,12 @@ def handle_from_url(platform: str, url: str) -> str:
     host = parts.hostname.lower()
     if host not in rule.hosts:
         raise HandleProblem(
-            "url", _("A %(platform)s address is on %(hosts)s, not %(host)s."),
-            platform=rule.label, hosts=", ".join(sorted(h for h in rule.hosts if not h.startswith(("www.", "m.", "web.", "mobile.")))),
+            "url",
+            _("A %(platform)s address is on %(hosts)s, not %(host)s."),
+            platform=rule.label,
+            hosts=", ".join(
+                sorted(h for h in rule.hosts if not h.startswith(("www.", "m.", "web.", "mobile.")))
+            ),
             host=host,
         )
     segments = [s for s in parts.path.split("/") if s]
@@ -162,15 +193,19 @@ def handle_from_url(platform: str, url: str) -> str:
         elif segments[:1] == ["channel"] and len(segments) >= 2:
             handle = segments[1]
             if not _YOUTUBE_CHANNEL.fullmatch(handle):
-                raise HandleProblem("url", _('A YouTube channel id starts with "UC" and has 24 characters.'))
+                raise HandleProblem(
+                    "url", _('A YouTube channel id starts with "UC" and has 24 characters.')
+                )
     elif platform == "tiktok":
         handle = segments[0][1:] if segments and segments[0].startswith("@") else ""
     elif platform == "snapchat":
         handle = segments[1] if segments[:1] == ["add"] and len(segments) >= 2 else ""
     if not handle:
         raise HandleProblem(
-            "url", _("This is not the address of a %(platform)s profile; it looks like %(example)s."),
-            platform=rule.label, example=rule.url_template.format(handle="handle"),
+            "url",
+            _("This is not the address of a %(platform)s profile; it looks like %(example)s."),
+            platform=rule.label,
+            example=rule.url_template.format(handle="handle"),
         )
     try:
         return validate_handle(platform, handle)
@@ -208,8 +243,10 @@ def check_account_address(platform: str, handle: str, url: str) -> tuple[str, st
         handle = validate_handle(platform, handle)
         if from_url and from_url.lower() != handle.lower():
             raise HandleProblem(
-                "url", _("The address points at “%(found)s”, not at the handle “%(handle)s”."),
-                found=from_url, handle=handle,
+                "url",
+                _("The address points at “%(found)s”, not at the handle “%(handle)s”."),
+                found=from_url,
+                handle=handle,
             )
     else:
         handle = from_url

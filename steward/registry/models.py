@@ -48,21 +48,31 @@ class Account(models.Model):
 
     platform = models.CharField(max_length=20, choices=Platform.choices)
     handle = models.CharField(max_length=255, help_text="As shown on the platform, without @.")
-    handle_key = models.CharField(max_length=255, editable=False, help_text="Lower-cased, for uniqueness.")
+    handle_key = models.CharField(
+        max_length=255, editable=False, help_text="Lower-cased, for uniqueness."
+    )
     url = models.URLField(max_length=500, blank=True)
-    platform_account_id = models.CharField(max_length=100, blank=True, help_text="The platform's id (a string).")
+    platform_account_id = models.CharField(
+        max_length=100, blank=True, help_text="The platform's id (a string)."
+    )
     display_name = models.CharField(max_length=255)
     owning_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="accounts")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     purpose = models.TextField(blank=True)
     managers = models.ManyToManyField(Person, blank=True, related_name="managed_accounts")
     responsible_administrator = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="administered_accounts"
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="administered_accounts",
     )
     advisor = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="advised_accounts"
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -76,7 +86,9 @@ class Account(models.Model):
     class Meta:
         ordering = ["display_name"]
         constraints = [
-            models.UniqueConstraint(fields=["platform", "handle_key"], name="account_unique_platform_handle")
+            models.UniqueConstraint(
+                fields=["platform", "handle_key"], name="account_unique_platform_handle"
+            )
         ]
 
     def __str__(self) -> str:
@@ -94,7 +106,9 @@ class AccountStatusChange(models.Model):
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, choices=Account.Status.choices)
     changed_at = models.DateTimeField(auto_now_add=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField(blank=True)
 
     class Meta:

@@ -46,7 +46,9 @@ def can_edit(user: Any, account: Account) -> bool:
 def can_create(user: Any) -> bool:
     """May open the full create form (with people); others use the report form."""
     scope = scope_for(user)
-    return bool(getattr(user, "is_superuser", False) or scope.roles & DISTRICT_EDITORS or scope.unit_paths)
+    return bool(
+        getattr(user, "is_superuser", False) or scope.roles & DISTRICT_EDITORS or scope.unit_paths
+    )
 
 
 def can_report(user: Any) -> bool:
@@ -86,10 +88,14 @@ def check_active_staff(person: Person | None, *, field: str, clause: str) -> Non
     if person is None:
         return
     if person.kind != Person.Kind.STAFF:
-        raise PolicyViolation(_("%(person)s is not a staff member.") % {"person": person}, clause=clause, field=field)
+        raise PolicyViolation(
+            _("%(person)s is not a staff member.") % {"person": person}, clause=clause, field=field
+        )
     if not person.active:
         raise PolicyViolation(
-            _("%(person)s is no longer active staff (offboarded).") % {"person": person}, clause=clause, field=field
+            _("%(person)s is no longer active staff (offboarded).") % {"person": person},
+            clause=clause,
+            field=field,
         )
 
 
@@ -100,9 +106,12 @@ def check_responsible_administrator(person: Person | None, unit: OrgUnit) -> Non
     check_active_staff(person, field="responsible_administrator", clause="1.5")
     if not _roles_containing(person, unit):
         raise PolicyViolation(
-            _("%(person)s has no role in %(unit)s or a unit above it, so cannot answer for its account.")
+            _(
+                "%(person)s has no role in %(unit)s or a unit above it, so cannot answer for its account."
+            )
             % {"person": person, "unit": unit},
-            clause="1.5", field="responsible_administrator",
+            clause="1.5",
+            field="responsible_administrator",
         )
 
 
@@ -113,9 +122,12 @@ def check_advisor(person: Person | None, unit: OrgUnit) -> None:
     check_active_staff(person, field="advisor", clause="1.5")
     if not _roles_containing(person, unit, StaffRole.ADVISORS):
         raise PolicyViolation(
-            _("%(person)s is not a coach, teacher or faculty advisor in %(unit)s or a unit above it.")
+            _(
+                "%(person)s is not a coach, teacher or faculty advisor in %(unit)s or a unit above it."
+            )
             % {"person": person, "unit": unit},
-            clause="1.5", field="advisor",
+            clause="1.5",
+            field="advisor",
         )
 
 
@@ -125,12 +137,16 @@ def check_complete_for_registration(account: Account) -> None:
     if account.responsible_administrator_id is None:
         raise PolicyViolation(
             _("A registered account needs a responsible administrator."),
-            clause="1.5", field="responsible_administrator",
+            clause="1.5",
+            field="responsible_administrator",
         )
     if account.kind in Account.ADVISED_KINDS and account.advisor_id is None:
         raise PolicyViolation(
-            _("Team, class and club accounts are created together with their coach, teacher or faculty advisor."),
-            clause="1.5", field="advisor",
+            _(
+                "Team, class and club accounts are created together with their coach, teacher or faculty advisor."
+            ),
+            clause="1.5",
+            field="advisor",
         )
     check_responsible_administrator(account.responsible_administrator, account.owning_unit)
     check_advisor(account.advisor, account.owning_unit)

@@ -24,7 +24,10 @@ def accounts_for(user: Any) -> QuerySet[Account]:
     if scope.person_id:
         pid = scope.person_id
         q |= (
-            Q(managers__id=pid) | Q(responsible_administrator_id=pid) | Q(advisor_id=pid) | Q(reported_by_id=pid)
+            Q(managers__id=pid)
+            | Q(responsible_administrator_id=pid)
+            | Q(advisor_id=pid)
+            | Q(reported_by_id=pid)
         )
     return qs.filter(q).distinct()
 
@@ -93,7 +96,9 @@ def account_search(
     qs = accounts_for(user)
     if q.strip():
         term = q.strip().lstrip("@")
-        qs = qs.filter(Q(handle__icontains=term) | Q(display_name__icontains=term) | Q(url__icontains=term))
+        qs = qs.filter(
+            Q(handle__icontains=term) | Q(display_name__icontains=term) | Q(url__icontains=term)
+        )
     if platform:
         qs = qs.filter(platform=platform)
     if status:

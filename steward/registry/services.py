@@ -24,12 +24,30 @@ from steward.registry.handles import HandleProblem, check_account_address, handl
 from steward.registry.models import Account, AccountStatusChange
 
 AUDITED_FIELDS = (
-    "platform", "handle", "url", "platform_account_id", "display_name", "owning_unit", "kind", "purpose",
-    "responsible_administrator", "advisor", "status", "status_reason",
+    "platform",
+    "handle",
+    "url",
+    "platform_account_id",
+    "display_name",
+    "owning_unit",
+    "kind",
+    "purpose",
+    "responsible_administrator",
+    "advisor",
+    "status",
+    "status_reason",
 )
 EDITABLE_FIELDS = (
-    "platform", "handle", "url", "platform_account_id", "display_name", "owning_unit", "kind", "purpose",
-    "responsible_administrator", "advisor",
+    "platform",
+    "handle",
+    "url",
+    "platform_account_id",
+    "display_name",
+    "owning_unit",
+    "kind",
+    "purpose",
+    "responsible_administrator",
+    "advisor",
 )
 _UNSET: Any = object()
 
@@ -41,13 +59,19 @@ def _snap(account: Account) -> dict[str, Any]:
     return data
 
 
-def _address(*, platform: str, handle: str, url: str, exclude_pk: int | None = None) -> tuple[str, str]:
+def _address(
+    *, platform: str, handle: str, url: str, exclude_pk: int | None = None
+) -> tuple[str, str]:
     """Checked handle and URL, and no other entry with the same platform + handle (1.4: one entry
     per account, so that the registry is the single inventory)."""
     try:
         handle, url = check_account_address(platform, handle, url)
     except HandleProblem as exc:
-        raise PolicyViolation(_(exc.message) % exc.params if exc.params else _(exc.message), clause="1.4", field=exc.field) from exc
+        raise PolicyViolation(
+            _(exc.message) % exc.params if exc.params else _(exc.message),
+            clause="1.4",
+            field=exc.field,
+        ) from exc
     same = Account.objects.filter(platform=platform, handle_key=handle_key(handle))
     if exclude_pk is not None:
         same = same.exclude(pk=exclude_pk)
@@ -55,9 +79,14 @@ def _address(*, platform: str, handle: str, url: str, exclude_pk: int | None = N
     if clash is not None:
         raise PolicyViolation(
             _("%(platform)s @%(handle)s is already in the registry as “%(name)s” (%(status)s).")
-            % {"platform": clash.get_platform_display(), "handle": clash.handle, "name": clash.display_name,
-               "status": clash.get_status_display()},
-            clause="1.4", field="handle",
+            % {
+                "platform": clash.get_platform_display(),
+                "handle": clash.handle,
+                "name": clash.display_name,
+                "status": clash.get_status_display(),
+            },
+            clause="1.4",
+            field="handle",
         )
     return handle, url
 
@@ -68,9 +97,15 @@ def _save(account: Account) -> None:
         with transaction.atomic():
             account.save()
     except IntegrityError as exc:
-        if Account.objects.filter(platform=account.platform, handle_key=handle_key(account.handle)).exclude(pk=account.pk).exists():
+        if (
+            Account.objects.filter(platform=account.platform, handle_key=handle_key(account.handle))
+            .exclude(pk=account.pk)
+            .exists()
+        ):
             raise PolicyViolation(
-                _("This platform and handle are already in the registry."), clause="1.4", field="handle"
+                _("This platform and handle are already in the registry."),
+                clause="1.4",
+                field="handle",
             ) from exc
         raise
 
@@ -80,15 +115,20 @@ def _check_people(account: Account) -> None:
     rules.check_advisor(account.advisor, account.owning_unit)
 
 
-def _record_status(account: Account, *, actor: Any, to_status: str, reason: str) -> AccountStatusChange:
+def _record_status(
+    account: Account, *, actor: Any, to_status: str, reason: str
+) -> AccountStatusChange:
     from_status = account.status if account.pk else ""
     account.status = to_status
     account.status_changed_at = timezone.now()
     account.status_changed_by = actor if getattr(actor, "pk", None) else None
     account.status_reason = reason
     return AccountStatusChange(
-        account=account, from_status=from_status, to_status=to_status,
-        changed_by=account.status_changed_by, reason=reason,
+        account=account,
+        from_status=from_status,
+        to_status=to_status,
+        changed_by=account.status_changed_by,
+        reason=reason,
     )
 
 
@@ -117,7 +157,11 @@ def account_request(
     if kind not in Account.Kind.values:
         raise PolicyViolation(_("Choose what kind of account this is."), clause="1.1", field="kind")
     if not display_name.strip():
-        raise PolicyViolation(_("Enter the account's name as it appears on the platform."), clause="1.4", field="display_name")
+        raise PolicyViolation(
+            _("Enter the account's name as it appears on the platform."),
+            clause="1.4",
+            field="display_name",
+        )
     handle, url = _address(platform=platform, handle=handle, url=url)
     managers = list(managers)
     for person in managers:
@@ -126,18 +170,35 @@ def account_request(
     reporter = Person.objects.filter(pk=scope.person_id).first() if scope.person_id else None
     with transaction.atomic():
         account = Account(
-            platform=platform, handle=handle, url=url, display_name=display_name.strip(),
-            owning_unit=owning_unit, kind=kind, purpose=purpose, platform_account_id=platform_account_id,
-            responsible_administrator=responsible_administrator, advisor=advisor, reported_by=reporter,
+            platform=platform,
+            handle=handle,
+            url=url,
+            display_name=display_name.strip(),
+            owning_unit=owning_unit,
+            kind=kind,
+            purpose=purpose,
+            platform_account_id=platform_account_id,
+            responsible_administrator=responsible_administrator,
+            advisor=advisor,
+            reported_by=reporter,
         )
         _check_people(account)
-        change = _record_status(account, actor=actor, to_status=Account.Status.REQUESTED, reason=reason)
+        change = _record_status(
+            account, actor=actor, to_status=Account.Status.REQUESTED, reason=reason
+        )
         _save(account)
         change.save()
         if managers:
             account.managers.set(managers)
         after = {k: v for k, v in _snap(account).items() if v not in ("", None, [])}
-        audit(actor=actor, action="registry.account_requested", obj=account, clause="1.4", after=after, note=reason)
+        audit(
+            actor=actor,
+            action="registry.account_requested",
+            obj=account,
+            clause="1.4",
+            after=after,
+            note=reason,
+        )
     return account
 
 
@@ -146,26 +207,42 @@ def account_register(*, actor: Any, account: Account, reason: str = "") -> Accou
     names its responsible administrator and, for team, class and club accounts, its advisor (1.5)."""
     if not rules.is_registry_keeper(actor):
         raise PolicyViolation(
-            _("Registration is recorded by the communications office (LPS Media)."), clause="1.4", field="status"
+            _("Registration is recorded by the communications office (LPS Media)."),
+            clause="1.4",
+            field="status",
         )
     with transaction.atomic():
         account = Account.objects.select_for_update().get(pk=account.pk)
         if account.status != Account.Status.REQUESTED:
             raise PolicyViolation(
-                _("Only a requested entry can be registered; this one is %(status)s.") % {"status": account.get_status_display()},
-                clause="1.4", field="status",
+                _("Only a requested entry can be registered; this one is %(status)s.")
+                % {"status": account.get_status_display()},
+                clause="1.4",
+                field="status",
             )
         rules.check_complete_for_registration(account)
         before = _snap(account)
-        change = _record_status(account, actor=actor, to_status=Account.Status.REGISTERED, reason=reason)
+        change = _record_status(
+            account, actor=actor, to_status=Account.Status.REGISTERED, reason=reason
+        )
         account.save()
         change.save()
         b, a = diff(before, _snap(account))
-        audit(actor=actor, action="registry.account_registered", obj=account, clause="1.4", before=b, after=a, note=reason)
+        audit(
+            actor=actor,
+            action="registry.account_registered",
+            obj=account,
+            clause="1.4",
+            before=b,
+            after=a,
+            note=reason,
+        )
     return account
 
 
-def account_create(*, actor: Any, register: bool = False, reason: str = "", **facts: Any) -> Account:
+def account_create(
+    *, actor: Any, register: bool = False, reason: str = "", **facts: Any
+) -> Account:
     """The editors' form: request, and register at once when the communications office asks."""
     if not rules.can_edit_unit(actor, facts["owning_unit"]):
         raise PermissionDenied(_("You may not add accounts for this unit."))
@@ -189,7 +266,11 @@ def account_update(*, actor: Any, account: Account, **changes: Any) -> Account:
     with transaction.atomic():
         account = Account.objects.select_for_update().get(pk=account.pk)
         if account.status == Account.Status.RETIRED:
-            raise PolicyViolation(_("A retired account is kept as it was; reinstate it first."), clause="1.4", field="status")
+            raise PolicyViolation(
+                _("A retired account is kept as it was; reinstate it first."),
+                clause="1.4",
+                field="status",
+            )
         before = _snap(account)
         for name, value in changes.items():
             setattr(account, name, value)
@@ -207,19 +288,35 @@ def account_update(*, actor: Any, account: Account, **changes: Any) -> Account:
                 platform=account.platform, handle=handle, url=url, exclude_pk=account.pk
             )
         if account.kind not in Account.Kind.values:
-            raise PolicyViolation(_("Choose what kind of account this is."), clause="1.1", field="kind")
+            raise PolicyViolation(
+                _("Choose what kind of account this is."), clause="1.1", field="kind"
+            )
         _check_people(account)
         if account.status in (Account.Status.REGISTERED, Account.Status.SUSPENDED):
             rules.check_complete_for_registration(account)
         _save(account)
         b, a = diff(before, _snap(account))
         if b or a:
-            audit(actor=actor, action="registry.account_updated", obj=account, clause="1.4", before=b, after=a)
+            audit(
+                actor=actor,
+                action="registry.account_updated",
+                obj=account,
+                clause="1.4",
+                before=b,
+                after=a,
+            )
     return account
 
 
 def _transition(
-    *, actor: Any, account: Account, to_status: str, allowed_from: set[str], reason: str, action: str, clause: str
+    *,
+    actor: Any,
+    account: Account,
+    to_status: str,
+    allowed_from: set[str],
+    reason: str,
+    action: str,
+    clause: str,
 ) -> Account:
     if not reason.strip():
         raise PolicyViolation(_("Say why."), clause=clause, field="reason")
@@ -229,7 +326,8 @@ def _transition(
             raise PolicyViolation(
                 _("A %(status)s account cannot become %(to)s.")
                 % {"status": account.get_status_display(), "to": Account.Status(to_status).label},
-                clause=clause, field="status",
+                clause=clause,
+                field="status",
             )
         if to_status == Account.Status.REGISTERED:
             rules.check_complete_for_registration(account)
@@ -238,7 +336,9 @@ def _transition(
         account.save()
         change.save()
         b, a = diff(before, _snap(account))
-        audit(actor=actor, action=action, obj=account, clause=clause, before=b, after=a, note=reason)
+        audit(
+            actor=actor, action=action, obj=account, clause=clause, before=b, after=a, note=reason
+        )
     return account
 
 
@@ -247,8 +347,13 @@ def account_suspend(*, actor: Any, account: Account, reason: str) -> Account:
     if not rules.can_edit(actor, account):
         raise PermissionDenied(_("You may not change this account."))
     return _transition(
-        actor=actor, account=account, to_status=Account.Status.SUSPENDED, allowed_from={Account.Status.REGISTERED},
-        reason=reason, action="registry.account_suspended", clause="1.4",
+        actor=actor,
+        account=account,
+        to_status=Account.Status.SUSPENDED,
+        allowed_from={Account.Status.REGISTERED},
+        reason=reason,
+        action="registry.account_suspended",
+        clause="1.4",
     )
 
 
@@ -258,9 +363,17 @@ def account_retire(*, actor: Any, account: Account, reason: str) -> Account:
     if not rules.can_edit(actor, account):
         raise PermissionDenied(_("You may not change this account."))
     return _transition(
-        actor=actor, account=account, to_status=Account.Status.RETIRED,
-        allowed_from={Account.Status.REQUESTED, Account.Status.REGISTERED, Account.Status.SUSPENDED},
-        reason=reason, action="registry.account_retired", clause="1.4",
+        actor=actor,
+        account=account,
+        to_status=Account.Status.RETIRED,
+        allowed_from={
+            Account.Status.REQUESTED,
+            Account.Status.REGISTERED,
+            Account.Status.SUSPENDED,
+        },
+        reason=reason,
+        action="registry.account_retired",
+        clause="1.4",
     )
 
 
@@ -269,12 +382,18 @@ def account_reinstate(*, actor: Any, account: Account, reason: str) -> Account:
     records it (1.4) and the entry must be complete (1.5)."""
     if not rules.is_registry_keeper(actor):
         raise PolicyViolation(
-            _("Registration is recorded by the communications office (LPS Media)."), clause="1.4", field="status"
+            _("Registration is recorded by the communications office (LPS Media)."),
+            clause="1.4",
+            field="status",
         )
     return _transition(
-        actor=actor, account=account, to_status=Account.Status.REGISTERED,
+        actor=actor,
+        account=account,
+        to_status=Account.Status.REGISTERED,
         allowed_from={Account.Status.SUSPENDED, Account.Status.RETIRED},
-        reason=reason, action="registry.account_reinstated", clause="1.4",
+        reason=reason,
+        action="registry.account_reinstated",
+        clause="1.4",
     )
 
 
@@ -287,8 +406,13 @@ def account_manager_add(*, actor: Any, account: Account, person: Person) -> Acco
         if account.managers.filter(pk=person.pk).exists():
             return account
         account.managers.add(person)
-        audit(actor=actor, action="registry.account_manager_added", obj=account, clause="1.4",
-              after={"manager": {"id": person.pk, "label": str(person)}})
+        audit(
+            actor=actor,
+            action="registry.account_manager_added",
+            obj=account,
+            clause="1.4",
+            after={"manager": {"id": person.pk, "label": str(person)}},
+        )
     return account
 
 
@@ -300,6 +424,11 @@ def account_manager_remove(*, actor: Any, account: Account, person: Person) -> A
         if not account.managers.filter(pk=person.pk).exists():
             return account
         account.managers.remove(person)
-        audit(actor=actor, action="registry.account_manager_removed", obj=account, clause="1.4",
-              before={"manager": {"id": person.pk, "label": str(person)}})
+        audit(
+            actor=actor,
+            action="registry.account_manager_removed",
+            obj=account,
+            clause="1.4",
+            before={"manager": {"id": person.pk, "label": str(person)}},
+        )
     return account

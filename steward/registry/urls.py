@@ -10,6 +10,10 @@ urlpatterns = [
     path("<int:pk>/", views.account_detail, name="account_detail"),
     path("<int:pk>/edit/", views.account_edit, name="account_edit"),
     path("<int:pk>/managers/add/", views.account_manager_add, name="account_manager_add"),
-    path("<int:pk>/managers/<int:person_pk>/remove/", views.account_manager_remove, name="account_manager_remove"),
+    path(
+        "<int:pk>/managers/<int:person_pk>/remove/",
+        views.account_manager_remove,
+        name="account_manager_remove",
+    ),
     path("<int:pk>/<slug:action>/", views.account_transition, name="account_transition"),
 ]

@@ -31,10 +31,26 @@ from steward.registry.models import Account
 
 TRANSITIONS: dict[str, tuple[Any, Any, Any]] = {
     # action: (service, title, button)
-    "register": (services.account_register, gettext_lazy("Register this account"), gettext_lazy("Register")),
-    "suspend": (services.account_suspend, gettext_lazy("Suspend this account"), gettext_lazy("Suspend")),
-    "retire": (services.account_retire, gettext_lazy("Retire this account"), gettext_lazy("Retire")),
-    "reinstate": (services.account_reinstate, gettext_lazy("Reinstate this account"), gettext_lazy("Reinstate")),
+    "register": (
+        services.account_register,
+        gettext_lazy("Register this account"),
+        gettext_lazy("Register"),
+    ),
+    "suspend": (
+        services.account_suspend,
+        gettext_lazy("Suspend this account"),
+        gettext_lazy("Suspend"),
+    ),
+    "retire": (
+        services.account_retire,
+        gettext_lazy("Retire this account"),
+        gettext_lazy("Retire"),
+    ),
+    "reinstate": (
+        services.account_reinstate,
+        gettext_lazy("Reinstate this account"),
+        gettext_lazy("Reinstate"),
+    ),
 }
 
 
@@ -54,16 +70,26 @@ def _account(request: HttpRequest, pk: int) -> Account:
 @login_required
 def account_list(request: HttpRequest) -> HttpResponse:
     form = AccountFilterForm(request.GET or None, user=request.user)
-    qs = selectors.account_search(user=request.user, **form.search_args()).prefetch_related("managers")
+    qs = selectors.account_search(user=request.user, **form.search_args()).prefetch_related(
+        "managers"
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     # People are select_related, so the problems cost no queries; "not registered yet" shows as the status.
-    rows = [(a, [(what, c) for what, c in selectors.account_problems(a) if c == "1.5"]) for a in page]
+    rows = [
+        (a, [(what, c) for what, c in selectors.account_problems(a) if c == "1.5"]) for a in page
+    ]
     context = {
-        "form": form, "page": page, "rows": rows, "total": page.paginator.count,
-        "can_create": rules.can_create(request.user), "can_report": rules.can_report(request.user),
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "total": page.paginator.count,
+        "can_create": rules.can_create(request.user),
+        "can_report": rules.can_report(request.user),
         "querystring": _without_page(request),
     }
-    template = "registry/_account_results.html" if wants_partial(request) else "registry/account_list.html"
+    template = (
+        "registry/_account_results.html" if wants_partial(request) else "registry/account_list.html"
+    )
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -80,18 +106,26 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from steward.authorizations.selectors import grant_state, grants_on_account
 
     account = _account(request, pk)
-    grants = list(grants_on_account(user=request.user, account=account).select_related("grantee", "grantor"))
-    return render(request, "registry/account_detail.html", {
-        "account": account,
-        "problems": selectors.account_problems(account),
-        "managers": account.managers.all(),
-        "grants": [(g, grant_state(g)) for g in grants],
-        "status_changes": account.status_changes.select_related("changed_by").all(),
-        "history": history_for(account),
-        "actions": rules.allowed_actions(request.user, account),
-        "transitions": [(a, TRANSITIONS[a][2]) for a in ("register", "suspend", "reinstate", "retire")],
-        "manager_form": ManagerForm(),
-    })
+    grants = list(
+        grants_on_account(user=request.user, account=account).select_related("grantee", "grantor")
+    )
+    return render(
+        request,
+        "registry/account_detail.html",
+        {
+            "account": account,
+            "problems": selectors.account_problems(account),
+            "managers": account.managers.all(),
+            "grants": [(g, grant_state(g)) for g in grants],
+            "status_changes": account.status_changes.select_related("changed_by").all(),
+            "history": history_for(account),
+            "actions": rules.allowed_actions(request.user, account),
+            "transitions": [
+                (a, TRANSITIONS[a][2]) for a in ("register", "suspend", "reinstate", "retire")
+            ],
+            "manager_form": ManagerForm(),
+        },
+    )
 
 
 @login_required
@@ -102,15 +136,19 @@ def account_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             account = services.account_create(
-                actor=request.user, register=form.cleaned_data.get("register", False),
-                reason=form.cleaned_data.get("reason", ""), **form.facts(),
+                actor=request.user,
+                register=form.cleaned_data.get("register", False),
+                reason=form.cleaned_data.get("reason", ""),
+                **form.facts(),
             )
         except PolicyViolation as exc:
             add_violation(form, exc)
         else:
             messages.success(request, _("Account added to the registry."))
             return redirect("registry:account_detail", pk=account.pk)
-    return render(request, "registry/account_form.html", {"form": form, "title": _("Add an account")})
+    return render(
+        request, "registry/account_form.html", {"form": form, "title": _("Add an account")}
+    )
 
 
 @login_required
@@ -120,17 +158,28 @@ def account_report(request: HttpRequest) -> HttpResponse:
     form = AccountReportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            account = services.account_request(actor=request.user, reason=form.cleaned_data["reason"], **form.facts())
+            account = services.account_request(
+                actor=request.user, reason=form.cleaned_data["reason"], **form.facts()
+            )
         except PolicyViolation as exc:
             add_violation(form, exc)
         else:
-            messages.success(request, _("Thank you. LPS Media will review the account and register it."))
+            messages.success(
+                request, _("Thank you. LPS Media will review the account and register it.")
+            )
             return redirect("registry:account_detail", pk=account.pk)
-    return render(request, "registry/account_form.html", {
-        "form": form, "title": _("Report an account"),
-        "intro": _("Every account created for an LPS school, program, club, team or initiative is registered with "
-                   "LPS Media (policy 1.4). Tell us about one that is not in the registry yet."),
-    })
+    return render(
+        request,
+        "registry/account_form.html",
+        {
+            "form": form,
+            "title": _("Report an account"),
+            "intro": _(
+                "Every account created for an LPS school, program, club, team or initiative is registered with "
+                "LPS Media (policy 1.4). Tell us about one that is not in the registry yet."
+            ),
+        },
+    )
 
 
 @login_required
@@ -149,9 +198,15 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("registry:account_detail", pk=account.pk)
-    return render(request, "registry/account_form.html", {
-        "form": form, "account": account, "title": _("Edit %(account)s") % {"account": account.display_name},
-    })
+    return render(
+        request,
+        "registry/account_form.html",
+        {
+            "form": form,
+            "account": account,
+            "title": _("Edit %(account)s") % {"account": account.display_name},
+        },
+    )
 
 
 @login_required
@@ -164,7 +219,9 @@ def account_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
         raise PermissionDenied
     form = ReasonForm(request.POST or None)
     if action == "register":
-        form.fields["reason"].label = _("Note for the history (e.g. the registration form received)")
+        form.fields["reason"].label = _(
+            "Note for the history (e.g. the registration form received)"
+        )
     if request.method == "POST" and form.is_valid():
         try:
             service(actor=request.user, account=account, reason=form.cleaned_data["reason"])
@@ -173,11 +230,19 @@ def account_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
         else:
             messages.success(request, _("Done: %(what)s.") % {"what": title})
             return redirect("registry:account_detail", pk=account.pk)
-    return render(request, "registry/account_transition.html", {
-        "form": form, "account": account, "action": action, "title": title, "button": button,
-        "problems": selectors.account_problems(account),
-        "can_edit": "edit" in rules.allowed_actions(request.user, account),
-    })
+    return render(
+        request,
+        "registry/account_transition.html",
+        {
+            "form": form,
+            "account": account,
+            "action": action,
+            "title": title,
+            "button": button,
+            "problems": selectors.account_problems(account),
+            "can_edit": "edit" in rules.allowed_actions(request.user, account),
+        },
+    )
 
 
 @login_required
@@ -189,7 +254,9 @@ def account_manager_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ManagerForm(request.POST)
     if form.is_valid():
         try:
-            services.account_manager_add(actor=request.user, account=account, person=form.cleaned_data["person"])
+            services.account_manager_add(
+                actor=request.user, account=account, person=form.cleaned_data["person"]
+            )
         except PolicyViolation as exc:
             messages.error(request, str(exc))
         else:

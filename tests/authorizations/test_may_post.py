@@ -18,8 +18,13 @@ IP = "198.51.100.4"
 
 
 def _grant(lps, who="principal_a", **kw):
-    facts = {"grantor": getattr(lps, who), "grantee": lps.teacher_a, "purpose": "Posting",
-             "attestation_name": str(getattr(lps, who)), "remote_addr": IP}
+    facts = {
+        "grantor": getattr(lps, who),
+        "grantee": lps.teacher_a,
+        "purpose": "Posting",
+        "attestation_name": str(getattr(lps, who)),
+        "remote_addr": IP,
+    }
     facts.update(kw)
     return services.grant_create(actor=lps.user(who), **facts)
 
@@ -37,7 +42,9 @@ def world(lps):
 def test_no_grant_means_no(world):
     lps, team, *_ = world
     d = may_post(person=lps.teacher_a, account=team, at=T0)
-    assert not d and d.grant is None and d.clause == "1.3" and "no written authorization" in d.reason
+    assert (
+        not d and d.grant is None and d.clause == "1.3" and "no written authorization" in d.reason
+    )
 
 
 def test_unit_grant_covers_accounts_below_and_only_those(world):
@@ -49,7 +56,9 @@ def test_unit_grant_covers_accounts_below_and_only_those(world):
         assert d.allowed and d.grant == g and d.clause == "1.3"
     assert not may_post(person=lps.teacher_a, account=school_b, at=T0 + dt.timedelta(days=1))
     assert not may_post(person=lps.teacher_a, account=program, at=T0 + dt.timedelta(days=1))
-    assert not may_post(person=lps.coach_a, account=team, at=T0 + dt.timedelta(days=1))  # someone else's grant
+    assert not may_post(
+        person=lps.coach_a, account=team, at=T0 + dt.timedelta(days=1)
+    )  # someone else's grant
 
 
 def test_account_grant_covers_only_that_account_and_is_preferred(world):
@@ -126,7 +135,9 @@ def test_may_message(world):
         _grant(lps, kind="messaging", student=lps.student_a, valid_until=T0 + dt.timedelta(days=30))
     d = may_message(staff=lps.teacher_a, student=lps.student_a, at=T0)
     assert d and d.clause == "1.7" and d.grant.student == lps.student_a
-    assert may_message(staff=lps.teacher_a, student=lps.student_a, at=T0, account=team)  # school scope covers team
+    assert may_message(
+        staff=lps.teacher_a, student=lps.student_a, at=T0, account=team
+    )  # school scope covers team
     assert not may_message(staff=lps.teacher_a, student=lps.student_b, at=T0)
     assert not may_message(staff=lps.coach_a, student=lps.student_a, at=T0)
     late = may_message(staff=lps.teacher_a, student=lps.student_a, at=T0 + dt.timedelta(days=31))
@@ -136,13 +147,22 @@ def test_may_message(world):
 def test_approved_fundraisers(world):
     lps, team, club, school_b, program = world
     with time_machine.travel(T0, tick=False):
-        _grant(lps, kind="fundraiser", grantee=None, unit=lps.school_a, fundraiser_name="LHS Bake Sale",
-               fundraiser_phrases=["bake sale", "brownies"], valid_until=T0 + dt.timedelta(days=7))
+        _grant(
+            lps,
+            kind="fundraiser",
+            grantee=None,
+            unit=lps.school_a,
+            fundraiser_name="LHS Bake Sale",
+            fundraiser_phrases=["bake sale", "brownies"],
+            valid_until=T0 + dt.timedelta(days=7),
+        )
         _grant(lps, kind="fundraiser", grantee=None, account=club, fundraiser_name="Robot raffle")
     names = [f.name for f in approved_fundraisers(account=club, at=T0)]
     assert names == ["LHS Bake Sale", "Robot raffle"]
     team_now = approved_fundraisers(account=team, at=T0)
-    assert [(f.name, f.phrases, f.approved_by) for f in team_now] == [("LHS Bake Sale", ("bake sale", "brownies"), "Daniel Murphy")]
+    assert [(f.name, f.phrases, f.approved_by) for f in team_now] == [
+        ("LHS Bake Sale", ("bake sale", "brownies"), "Daniel Murphy")
+    ]
     assert approved_fundraisers(account=team, at=T0 + dt.timedelta(days=8)) == []
     assert approved_fundraisers(account=school_b, at=T0) == []
 

@@ -7,24 +7,73 @@ import pytest
 from steward.registry.handles import HandleProblem, check_account_address
 
 GOOD = [
-    ("facebook", "LawrencePublicSchools", "", "LawrencePublicSchools", "https://www.facebook.com/LawrencePublicSchools"),
-    ("facebook", "", "https://m.facebook.com/lps.news/?ref=x", "lps.news", "https://www.facebook.com/lps.news"),
-    ("facebook", "", "facebook.com/profile.php?id=100064", "100064", "https://www.facebook.com/profile.php?id=100064"),
+    (
+        "facebook",
+        "LawrencePublicSchools",
+        "",
+        "LawrencePublicSchools",
+        "https://www.facebook.com/LawrencePublicSchools",
+    ),
+    (
+        "facebook",
+        "",
+        "https://m.facebook.com/lps.news/?ref=x",
+        "lps.news",
+        "https://www.facebook.com/lps.news",
+    ),
+    (
+        "facebook",
+        "",
+        "facebook.com/profile.php?id=100064",
+        "100064",
+        "https://www.facebook.com/profile.php?id=100064",
+    ),
     ("instagram", "@lhs_lancers", "", "lhs_lancers", "https://www.instagram.com/lhs_lancers/"),
-    ("instagram", "lhs_lancers", "https://www.instagram.com/LHS_Lancers/", "lhs_lancers", "https://www.instagram.com/lhs_lancers/"),
-    ("x", "", "https://twitter.com/LawrenceSchools", "LawrenceSchools", "https://x.com/LawrenceSchools"),
+    (
+        "instagram",
+        "lhs_lancers",
+        "https://www.instagram.com/LHS_Lancers/",
+        "lhs_lancers",
+        "https://www.instagram.com/lhs_lancers/",
+    ),
+    (
+        "x",
+        "",
+        "https://twitter.com/LawrenceSchools",
+        "LawrenceSchools",
+        "https://x.com/LawrenceSchools",
+    ),
     ("x", "LPS", "https://x.com/lps", "LPS", "https://x.com/LPS"),
     ("youtube", "", "https://www.youtube.com/@LPSTV", "LPSTV", "https://www.youtube.com/@LPSTV"),
-    ("youtube", "", "https://youtube.com/channel/UC1234567890abcdefghijkl", "UC1234567890abcdefghijkl",
-     "https://www.youtube.com/channel/UC1234567890abcdefghijkl"),
-    ("tiktok", "", "https://www.tiktok.com/@lhs.robotics", "lhs.robotics", "https://www.tiktok.com/@lhs.robotics"),
-    ("snapchat", "", "https://www.snapchat.com/add/lhs-lancers", "lhs-lancers", "https://www.snapchat.com/add/lhs-lancers"),
+    (
+        "youtube",
+        "",
+        "https://youtube.com/channel/UC1234567890abcdefghijkl",
+        "UC1234567890abcdefghijkl",
+        "https://www.youtube.com/channel/UC1234567890abcdefghijkl",
+    ),
+    (
+        "tiktok",
+        "",
+        "https://www.tiktok.com/@lhs.robotics",
+        "lhs.robotics",
+        "https://www.tiktok.com/@lhs.robotics",
+    ),
+    (
+        "snapchat",
+        "",
+        "https://www.snapchat.com/add/lhs-lancers",
+        "lhs-lancers",
+        "https://www.snapchat.com/add/lhs-lancers",
+    ),
     ("other", "", "https://lps.example.org/blog", "blog", "https://lps.example.org/blog"),
 ]
 
 
 @pytest.mark.parametrize(("platform", "handle", "url", "want_handle", "want_url"), GOOD)
-def test_good_addresses(platform: str, handle: str, url: str, want_handle: str, want_url: str) -> None:
+def test_good_addresses(
+    platform: str, handle: str, url: str, want_handle: str, want_url: str
+) -> None:
     assert check_account_address(platform, handle, url) == (want_handle, want_url)
 
 

@@ -27,7 +27,9 @@ def test_list_shows_only_what_the_viewer_may_see(client_as, lps, accounts):
     assert "@lhs_main" in seen["principal_a"] and "@lancers" in seen["principal_a"]
     assert "@oliver_school" not in seen["principal_a"]
     assert "@oliver_school" in seen["principal_b"] and "@lhs_main" not in seen["principal_b"]
-    assert "@lancers" in seen["teacher_a"] and "@lhs_main" not in seen["teacher_a"]  # manages the team only
+    assert (
+        "@lancers" in seen["teacher_a"] and "@lhs_main" not in seen["teacher_a"]
+    )  # manages the team only
     assert "@lancers" not in seen["staff_b"]
 
 
@@ -35,7 +37,10 @@ def test_list_filters_search_and_htmx_partial(client_as, lps, accounts):
     c = client_as("media_officer")
     r = c.get(reverse("registry:account_list"), {"q": "lanc"})
     assert "@lancers" in r.content.decode() and "@lhs_main" not in r.content.decode()
-    r = c.get(reverse("registry:account_list"), {"kind": "team", "status": "registered", "platform": "instagram"})
+    r = c.get(
+        reverse("registry:account_list"),
+        {"kind": "team", "status": "registered", "platform": "instagram"},
+    )
     assert "@lancers" in r.content.decode() and "@oliver_school" not in r.content.decode()
     r = c.get(reverse("registry:account_list"), {"unit": lps.school_b.pk})
     assert "@oliver_school" in r.content.decode() and "@lancers" not in r.content.decode()
@@ -45,7 +50,12 @@ def test_list_filters_search_and_htmx_partial(client_as, lps, accounts):
     r = c.get(reverse("registry:account_list"), {"q": "oliver"}, HTTP_HX_REQUEST="true")
     assert "<html" not in r.content.decode() and "@oliver_school" in r.content.decode()
     assert "HX-Request" in r["Vary"]
-    r = c.get(reverse("registry:account_list"), {"q": "oliver"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    r = c.get(
+        reverse("registry:account_list"),
+        {"q": "oliver"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
     assert "<html" in r.content.decode()  # back button: the whole page
 
 
@@ -77,9 +87,17 @@ def test_teacher_sees_own_account_but_cannot_change_it(client_as, lps, accounts)
     c = client_as("teacher_a")
     team = accounts["team"]
     page = c.get(reverse("registry:account_detail", args=[team.pk]))
-    assert page.status_code == 200 and reverse("registry:account_edit", args=[team.pk]) not in page.content.decode()
+    assert (
+        page.status_code == 200
+        and reverse("registry:account_edit", args=[team.pk]) not in page.content.decode()
+    )
     assert c.get(reverse("registry:account_edit", args=[team.pk])).status_code == 403
-    assert c.post(reverse("registry:account_transition", args=[team.pk, "retire"]), {"reason": "x"}).status_code == 403
+    assert (
+        c.post(
+            reverse("registry:account_transition", args=[team.pk, "retire"]), {"reason": "x"}
+        ).status_code
+        == 403
+    )
     assert c.get(reverse("registry:account_detail", args=[accounts["a"].pk])).status_code == 404
     assert c.get(reverse("registry:account_create")).status_code == 403
 
@@ -87,50 +105,99 @@ def test_teacher_sees_own_account_but_cannot_change_it(client_as, lps, accounts)
 def test_account_page_shows_facts_people_grants_and_history(client_as, lps, accounts):
     r = client_as("principal_a").get(reverse("registry:account_detail", args=[accounts["team"].pk]))
     body = r.content.decode()
-    for text in ("@lancers", str(lps.principal_a), str(lps.coach_a), str(lps.teacher_a),
-                 "registry.account_registered", "Status history", "No authorization you can see covers this account"):
+    for text in (
+        "@lancers",
+        str(lps.principal_a),
+        str(lps.coach_a),
+        str(lps.teacher_a),
+        "registry.account_registered",
+        "Status history",
+        "No authorization you can see covers this account",
+    ):
         assert text in body
     assert reverse("registry:account_transition", args=[accounts["team"].pk, "suspend"]) in body
-    assert reverse("registry:account_transition", args=[accounts["team"].pk, "register"]) not in body
+    assert (
+        reverse("registry:account_transition", args=[accounts["team"].pk, "register"]) not in body
+    )
 
 
 def test_any_staff_member_reports_an_account(client_as, lps):
     c = client_as("staff_b")
-    r = c.post(reverse("registry:account_report"), {
-        "platform": "tiktok", "url": "https://www.tiktok.com/@oliver.pto", "display_name": "Oliver PTO",
-        "owning_unit": lps.school_b.pk, "kind": "initiative", "reason": "Saw it on a flyer",
-    })
+    r = c.post(
+        reverse("registry:account_report"),
+        {
+            "platform": "tiktok",
+            "url": "https://www.tiktok.com/@oliver.pto",
+            "display_name": "Oliver PTO",
+            "owning_unit": lps.school_b.pk,
+            "kind": "initiative",
+            "reason": "Saw it on a flyer",
+        },
+    )
     account = Account.objects.get(handle="oliver.pto")
-    assert r.status_code == 302 and account.status == "requested" and account.reported_by == lps.staff_b
-    assert client_as("staff_b").get(reverse("registry:account_detail", args=[account.pk])).status_code == 200
+    assert (
+        r.status_code == 302
+        and account.status == "requested"
+        and account.reported_by == lps.staff_b
+    )
+    assert (
+        client_as("staff_b").get(reverse("registry:account_detail", args=[account.pk])).status_code
+        == 200
+    )
     assert client_as("outsider").get(reverse("registry:account_report")).status_code == 403
 
 
 def test_report_form_shows_field_errors_with_clause(client_as, lps, accounts):
-    r = client_as("teacher_a").post(reverse("registry:account_report"), {
-        "platform": "instagram", "handle": "LHS_Main", "display_name": "Copy", "owning_unit": lps.school_a.pk,
-        "kind": "school",
-    })
+    r = client_as("teacher_a").post(
+        reverse("registry:account_report"),
+        {
+            "platform": "instagram",
+            "handle": "LHS_Main",
+            "display_name": "Copy",
+            "owning_unit": lps.school_a.pk,
+            "kind": "school",
+        },
+    )
     assert r.status_code == 200
     assert "already in the registry" in r.content.decode() and "1.4" in r.content.decode()
-    r = client_as("teacher_a").post(reverse("registry:account_report"), {
-        "platform": "x", "handle": "far_too_long_for_x_handles", "display_name": "Copy",
-        "owning_unit": lps.school_a.pk, "kind": "school",
-    })
+    r = client_as("teacher_a").post(
+        reverse("registry:account_report"),
+        {
+            "platform": "x",
+            "handle": "far_too_long_for_x_handles",
+            "display_name": "Copy",
+            "owning_unit": lps.school_a.pk,
+            "kind": "school",
+        },
+    )
     assert "not a valid X handle" in r.content.decode()
 
 
 def test_media_officer_creates_and_registers(client_as, lps):
     c = client_as("media_officer")
-    data = {"platform": "instagram", "handle": "lhs_robotics", "display_name": "LHS Robotics",
-            "owning_unit": lps.club_a.pk, "kind": "club", "responsible_administrator": lps.principal_a.pk,
-            "register": "on", "reason": "Form received"}
+    data = {
+        "platform": "instagram",
+        "handle": "lhs_robotics",
+        "display_name": "LHS Robotics",
+        "owning_unit": lps.club_a.pk,
+        "kind": "club",
+        "responsible_administrator": lps.principal_a.pk,
+        "register": "on",
+        "reason": "Form received",
+    }
     r = c.post(reverse("registry:account_create"), data)
     assert r.status_code == 200 and "1.5" in r.content.decode()  # no advisor
     assert not Account.objects.exists()  # request and registration are one transaction
-    r = c.post(reverse("registry:account_create"), {**data, "advisor": lps.teacher_a.pk, "managers": [lps.teacher_a.pk]})
+    r = c.post(
+        reverse("registry:account_create"),
+        {**data, "advisor": lps.teacher_a.pk, "managers": [lps.teacher_a.pk]},
+    )
     account = Account.objects.get()
-    assert r.status_code == 302 and account.status == "registered" and list(account.managers.all()) == [lps.teacher_a]
+    assert (
+        r.status_code == 302
+        and account.status == "registered"
+        and list(account.managers.all()) == [lps.teacher_a]
+    )
 
 
 def test_principal_creates_requested_and_cannot_register(client_as, lps):
@@ -139,14 +206,26 @@ def test_principal_creates_requested_and_cannot_register(client_as, lps):
     assert 'name="register"' not in page.content.decode()
     units = set(page.context["form"].fields["owning_unit"].queryset)
     assert lps.team_a in units and lps.school_b not in units  # cannot pick another school
-    r = c.post(reverse("registry:account_create"), {
-        "platform": "facebook", "handle": "LawrenceHighSchool", "display_name": "LHS", "owning_unit": lps.school_a.pk,
-        "kind": "school", "responsible_administrator": lps.principal_a.pk,
-    })
+    r = c.post(
+        reverse("registry:account_create"),
+        {
+            "platform": "facebook",
+            "handle": "LawrenceHighSchool",
+            "display_name": "LHS",
+            "owning_unit": lps.school_a.pk,
+            "kind": "school",
+            "responsible_administrator": lps.principal_a.pk,
+        },
+    )
     account = Account.objects.get()
     assert r.status_code == 302 and account.status == "requested"
-    assert c.get(reverse("registry:account_transition", args=[account.pk, "register"])).status_code == 403
-    r = client_as("media_officer").post(reverse("registry:account_transition", args=[account.pk, "register"]), {"reason": "ok"})
+    assert (
+        c.get(reverse("registry:account_transition", args=[account.pk, "register"])).status_code
+        == 403
+    )
+    r = client_as("media_officer").post(
+        reverse("registry:account_transition", args=[account.pk, "register"]), {"reason": "ok"}
+    )
     account.refresh_from_db()
     assert r.status_code == 302 and account.status == "registered"
 
@@ -168,9 +247,18 @@ def test_lifecycle_and_managers_from_the_page(client_as, lps, accounts):
 def test_edit_form_saves_changes(client_as, lps, accounts):
     a = accounts["a"]
     c = client_as("principal_a")
-    data = {"platform": "instagram", "handle": "lhs_main", "url": "", "display_name": "LHS (new name)",
-            "platform_account_id": "", "owning_unit": lps.school_a.pk, "kind": "school", "purpose": "News",
-            "responsible_administrator": lps.principal_a.pk, "advisor": ""}
+    data = {
+        "platform": "instagram",
+        "handle": "lhs_main",
+        "url": "",
+        "display_name": "LHS (new name)",
+        "platform_account_id": "",
+        "owning_unit": lps.school_a.pk,
+        "kind": "school",
+        "purpose": "News",
+        "responsible_administrator": lps.principal_a.pk,
+        "advisor": "",
+    }
     r = c.post(reverse("registry:account_edit", args=[a.pk]), data)
     assert r.status_code == 302
     a.refresh_from_db()
@@ -197,8 +285,15 @@ def test_list_pages_do_not_query_per_row(client_as, lps):
     def add(n, start):
         for i in range(start, start + n):
             account = registered(lps, "team_a", handle=f"team_{i}")
-            grants.grant_create(actor=lps.user("principal_a"), grantor=lps.principal_a, grantee=lps.teacher_a,
-                                account=account, purpose="x", attestation_name="Daniel Murphy", remote_addr="192.0.2.1")
+            grants.grant_create(
+                actor=lps.user("principal_a"),
+                grantor=lps.principal_a,
+                grantee=lps.teacher_a,
+                account=account,
+                purpose="x",
+                attestation_name="Daniel Murphy",
+                remote_addr="192.0.2.1",
+            )
 
     add(2, 0)
     few = (count(reverse("registry:account_list")), count(reverse("authorizations:grant_list")))
@@ -213,7 +308,12 @@ def test_records_officer_reads_everything_and_changes_nothing(client_as, lps, ac
     page = c.get(reverse("registry:account_detail", args=[b.pk]))
     assert page.status_code == 200 and page.context["actions"] == set()
     assert c.get(reverse("registry:account_edit", args=[b.pk])).status_code == 403
-    assert c.post(reverse("registry:account_transition", args=[b.pk, "suspend"]), {"reason": "x"}).status_code == 403
+    assert (
+        c.post(
+            reverse("registry:account_transition", args=[b.pk, "suspend"]), {"reason": "x"}
+        ).status_code
+        == 403
+    )
     assert c.get(reverse("registry:account_create")).status_code == 403
     assert c.get(reverse("registry:account_report")).status_code == 200  # staff may still report
 

@@ -14,8 +14,13 @@ from tests.registry.helpers import registered
 
 
 def _report(lps, who="teacher_a", **kw):
-    facts = {"platform": "instagram", "handle": "lhs_robotics", "display_name": "LHS Robotics",
-             "owning_unit": lps.club_a, "kind": "club"}
+    facts = {
+        "platform": "instagram",
+        "handle": "lhs_robotics",
+        "display_name": "LHS Robotics",
+        "owning_unit": lps.club_a,
+        "kind": "club",
+    }
     facts.update(kw)
     return services.account_request(actor=lps.user(who), **facts)
 
@@ -57,9 +62,13 @@ def test_only_the_communications_office_registers(lps):
         with pytest.raises(PolicyViolation) as exc:
             services.account_register(actor=lps.user(who), account=account)
         assert exc.value.clause == "1.4"
-    account = services.account_register(actor=lps.user("media_officer"), account=account, reason="checked")
+    account = services.account_register(
+        actor=lps.user("media_officer"), account=account, reason="checked"
+    )
     assert account.status == "registered" and account.status_changed_by == lps.user("media_officer")
-    assert AuditEvent.objects.filter(action="registry.account_registered", object_id=str(account.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="registry.account_registered", object_id=str(account.pk)
+    ).exists()
 
 
 def test_club_account_needs_its_advisor_to_register(lps):
@@ -85,7 +94,12 @@ def test_advisor_must_advise_in_the_owning_unit_or_above(lps):
     with pytest.raises(PolicyViolation):
         _report(lps, advisor=lps.principal_a)
     # the coach of the team advises the team account; a teacher at the school the club
-    assert _report(lps, handle="lancers", owning_unit=lps.team_a, kind="team", advisor=lps.coach_a).advisor == lps.coach_a
+    assert (
+        _report(
+            lps, handle="lancers", owning_unit=lps.team_a, kind="team", advisor=lps.coach_a
+        ).advisor
+        == lps.coach_a
+    )
     assert _report(lps, advisor=lps.teacher_a).advisor == lps.teacher_a
 
 
@@ -101,7 +115,10 @@ def test_responsible_administrator_is_active_staff_of_the_unit_or_above(lps):
         _report(lps, responsible_administrator=lps.principal_a)
     assert "offboarded" in exc.value.message
     # district staff are above every unit
-    assert _report(lps, responsible_administrator=lps.superintendent).responsible_administrator == lps.superintendent
+    assert (
+        _report(lps, responsible_administrator=lps.superintendent).responsible_administrator
+        == lps.superintendent
+    )
 
 
 def test_update_keeps_a_registered_account_complete(lps):
@@ -109,7 +126,9 @@ def test_update_keeps_a_registered_account_complete(lps):
     with pytest.raises(PolicyViolation) as exc:
         services.account_update(actor=lps.user("principal_a"), account=account, advisor=None)
     assert exc.value.clause == "1.5"
-    account = services.account_update(actor=lps.user("principal_a"), account=account, purpose="Game days", handle="lancers_hoops")
+    account = services.account_update(
+        actor=lps.user("principal_a"), account=account, purpose="Game days", handle="lancers_hoops"
+    )
     assert account.purpose == "Game days" and account.url.endswith("/lancers_hoops/")
     event = AuditEvent.objects.filter(action="registry.account_updated").get()
     assert event.before["purpose"] == "" and event.after["purpose"] == "Game days"
@@ -132,23 +151,43 @@ def test_lifecycle_with_who_when_why(lps):
     with pytest.raises(PolicyViolation) as exc:
         services.account_suspend(actor=lps.user("principal_a"), account=account, reason="")
     assert exc.value.field == "reason"
-    services.account_suspend(actor=lps.user("principal_a"), account=account, reason="Password leaked")
-    with pytest.raises(PolicyViolation):  # only the communications office reinstates (a registration)
+    services.account_suspend(
+        actor=lps.user("principal_a"), account=account, reason="Password leaked"
+    )
+    with pytest.raises(
+        PolicyViolation
+    ):  # only the communications office reinstates (a registration)
         services.account_reinstate(actor=lps.user("principal_a"), account=account, reason="Fixed")
-    services.account_reinstate(actor=lps.user("media_officer"), account=account, reason="Fixed, MFA on")
-    services.account_retire(actor=lps.user("principal_a"), account=account, reason="Merged into main page")
+    services.account_reinstate(
+        actor=lps.user("media_officer"), account=account, reason="Fixed, MFA on"
+    )
+    services.account_retire(
+        actor=lps.user("principal_a"), account=account, reason="Merged into main page"
+    )
     with pytest.raises(PolicyViolation) as exc:
         services.account_suspend(actor=lps.user("principal_a"), account=account, reason="again")
     assert exc.value.field == "status"
-    steps = [(c.from_status, c.to_status, c.reason) for c in AccountStatusChange.objects.filter(account=account)]
+    steps = [
+        (c.from_status, c.to_status, c.reason)
+        for c in AccountStatusChange.objects.filter(account=account)
+    ]
     assert steps == [
-        ("", "requested", "test"), ("requested", "registered", "test"),
-        ("registered", "suspended", "Password leaked"), ("suspended", "registered", "Fixed, MFA on"),
+        ("", "requested", "test"),
+        ("requested", "registered", "test"),
+        ("registered", "suspended", "Password leaked"),
+        ("suspended", "registered", "Fixed, MFA on"),
         ("registered", "retired", "Merged into main page"),
     ]
-    actions = list(AuditEvent.objects.filter(object_id=str(account.pk), object_type="registry.account")
-                   .order_by("id").values_list("action", flat=True))
-    assert actions[-3:] == ["registry.account_suspended", "registry.account_reinstated", "registry.account_retired"]
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(account.pk), object_type="registry.account")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions[-3:] == [
+        "registry.account_suspended",
+        "registry.account_reinstated",
+        "registry.account_retired",
+    ]
     with pytest.raises(PolicyViolation):  # a retired entry is kept as it was
         services.account_update(actor=lps.user("media_officer"), account=account, purpose="x")
 
@@ -161,11 +200,17 @@ def test_teacher_cannot_change_an_account_they_manage(lps):
 
 def test_managers_add_and_remove(lps):
     account = registered(lps, "school_a")
-    services.account_manager_add(actor=lps.user("principal_a"), account=account, person=lps.teacher_a)
+    services.account_manager_add(
+        actor=lps.user("principal_a"), account=account, person=lps.teacher_a
+    )
     assert list(account.managers.all()) == [lps.teacher_a]
     with pytest.raises(PolicyViolation):
-        services.account_manager_add(actor=lps.user("principal_a"), account=account, person=lps.student_a)
-    services.account_manager_remove(actor=lps.user("principal_a"), account=account, person=lps.teacher_a)
+        services.account_manager_add(
+            actor=lps.user("principal_a"), account=account, person=lps.student_a
+        )
+    services.account_manager_remove(
+        actor=lps.user("principal_a"), account=account, person=lps.teacher_a
+    )
     assert not account.managers.exists()
     assert AuditEvent.objects.filter(action__startswith="registry.account_manager_").count() == 2
 
@@ -198,12 +243,16 @@ def test_advisor_role_above_the_unit_counts(lps):
 def test_update_address_follows_what_changed(lps):
     account = registered(lps, "school_a", handle="lhs_main")
     actor = lps.user("media_officer")
-    account = services.account_update(actor=actor, account=account, url="https://www.instagram.com/lhs_news/")
+    account = services.account_update(
+        actor=actor, account=account, url="https://www.instagram.com/lhs_news/"
+    )
     assert account.handle == "lhs_news"
     account = services.account_update(actor=actor, account=account, platform="tiktok")
     assert account.url == "https://www.tiktok.com/@lhs_news"
     account = services.account_update(actor=actor, account=account, handle="lhs.news")
     assert account.url == "https://www.tiktok.com/@lhs.news"
     with pytest.raises(PolicyViolation) as exc:
-        services.account_update(actor=actor, account=account, handle="other", url="https://www.tiktok.com/@lhs.news")
+        services.account_update(
+            actor=actor, account=account, handle="other", url="https://www.tiktok.com/@lhs.news"
+        )
     assert exc.value.field == "url"
