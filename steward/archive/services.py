@@ -510,7 +510,7 @@ def archive_verify(
         for n, values in enumerate(qs.values_list(*columns).iterator(chunk_size=5000), start=1):
             if progress and n % 5000 == 0:
                 progress(5000)
-            r = _VerifyRow._make(values)
+            r: Any = _VerifyRow._make(values)
             yield chainlib.RowView(
                 record_id=r.id,
                 chain=r.chain,
