@@ -116,13 +116,8 @@ class GrantForm(forms.Form):
         self.fields["grantee"].queryset = active_staff()  # type: ignore[attr-defined]
         self.fields["account"].queryset = accounts_for(user).exclude(status=Account.Status.RETIRED)  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units.order_by("path")  # type: ignore[attr-defined]
-        self.fields["student"].queryset = (
-            people_for(user)
-            .filter(  # type: ignore[attr-defined]
-                Q(kind=Person.Kind.STUDENT), active=True
-            )
-            .order_by("family_name", "given_name")
-        )
+        students = people_for(user).filter(Q(kind=Person.Kind.STUDENT), active=True)
+        self.fields["student"].queryset = students.order_by("family_name", "given_name")  # type: ignore[attr-defined]
         if scope.person_id and not rules.is_recorder(user):
             self.fields["grantor"].widget = forms.HiddenInput()
 

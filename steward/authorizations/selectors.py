@@ -194,9 +194,9 @@ def _why_not(
         return Decision(
             False,
             None,
-            _("The authorization expired on %(date)s.") % {"date": _date(expired.valid_until)},
+            _("The authorization expired on %(date)s.") % {"date": _date(expired.valid_until)},  # type: ignore[arg-type]
             clause,
-        )  # type: ignore[arg-type]
+        )
     if revoked is not None:
         return Decision(
             False,
