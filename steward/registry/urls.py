@@ -6,6 +6,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.account_list, name="account_list"),
     path("new/", views.account_create, name="account_create"),
+    path("export.csv", views.account_export, name="account_export"),
     path("report/", views.account_report, name="account_report"),
     path("<int:pk>/", views.account_detail, name="account_detail"),
     path("<int:pk>/edit/", views.account_edit, name="account_edit"),

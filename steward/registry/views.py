@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 from django.contrib import messages
@@ -102,7 +103,67 @@ def _without_page(request: HttpRequest) -> str:
 
 
 @login_required
+def account_export(request: HttpRequest) -> HttpResponse:
+    """The filtered registry as CSV: the inventory an account audit starts from (ACCT-1)."""
+    form = AccountFilterForm(request.GET or None, user=request.user)
+    qs = selectors.account_search(user=request.user, **form.search_args()).prefetch_related(
+        "managers"
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="account-registry.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "id",
+            "platform",
+            "handle",
+            "url",
+            "display_name",
+            "owning_unit",
+            "kind",
+            "status",
+            "status_changed_at",
+            "responsible_administrator",
+            "advisor",
+            "managers",
+            "problems",
+        ]
+    )
+    for a in qs:
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    a.pk,
+                    a.platform,
+                    a.handle,
+                    a.url,
+                    a.display_name,
+                    a.owning_unit,
+                    a.kind,
+                    a.status,
+                    a.status_changed_at.isoformat() if a.status_changed_at else "",
+                    a.responsible_administrator or "",
+                    a.advisor or "",
+                    "; ".join(str(m) for m in a.managers.all()),
+                    "; ".join(
+                        f"{what} ({clause})" for what, clause in selectors.account_problems(a)
+                    ),
+                )
+            ]
+        )
+    return response
+
+
+def _cell(value: object) -> str:
+    """CSV cells that a spreadsheet will not run as a formula (CWE-1236)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from steward.authorizations import rules as grant_rules
     from steward.authorizations.selectors import grant_state, grants_on_account
 
     account = _account(request, pk)
@@ -124,6 +185,8 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (a, TRANSITIONS[a][2]) for a in ("register", "suspend", "reinstate", "retire")
             ],
             "manager_form": ManagerForm(),
+            "can_grant": account.status != Account.Status.RETIRED
+            and grant_rules.can_create(request.user),
         },
     )
 

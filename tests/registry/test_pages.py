@@ -323,3 +323,19 @@ def test_superintendent_edits_anywhere_but_does_not_register(client_as, lps, acc
     page = c.get(reverse("registry:account_detail", args=[accounts["b"].pk]))
     assert {"edit", "suspend", "retire", "managers"} <= page.context["actions"]
     assert "register" not in page.context["actions"] and "reinstate" not in page.context["actions"]
+
+
+def test_csv_export_is_scoped_filtered_and_formula_safe(client_as, lps, accounts):
+    Account.objects.filter(pk=accounts["a"].pk).update(display_name="=HYPERLINK(1)")
+    r = client_as("principal_a").get(reverse("registry:account_export"), {"platform": "instagram"})
+    body = r.content.decode()
+    assert r["Content-Type"].startswith("text/csv")
+    assert "lancers" in body and "oliver_school" not in body
+    assert "'=HYPERLINK(1)" in body
+
+
+def test_account_page_offers_a_grant_to_those_who_can_grant(client_as, lps, accounts):
+    url = reverse("registry:account_detail", args=[accounts["team"].pk])
+    link = f"{reverse('authorizations:grant_create')}?account={accounts['team'].pk}"
+    assert link in client_as("principal_a").get(url).content.decode()
+    assert link not in client_as("teacher_a").get(url).content.decode()
