@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from typing import Any
 
 from django.conf import settings
@@ -86,21 +87,31 @@ def author_prior_removals(comment: Comment) -> int:
     )
 
 
+CONTEXT_TTL = 60.0
+_FUNDS: dict[int, tuple[float, tuple[Any, ...]]] = {}
+
+
 def engine_context(comment: Comment) -> Any:
     from steward.authorizations.selectors import approved_fundraisers
     from steward.moderation.engine.types import Context, Fundraiser
 
     account = comment.account
     post = Post.objects.filter(account=account, post_id=comment.post_id).values_list("text", flat=True).first()
-    funds = tuple(
-        Fundraiser(
-            name=f.name,
-            phrases=tuple(f.phrases),
-            start=f.valid_from.date() if f.valid_from else None,
-            end=f.valid_until.date() if f.valid_until else None,
+    now = time.monotonic()
+    cached = _FUNDS.get(account.pk)
+    if cached is None or cached[0] < now:
+        funds = tuple(
+            Fundraiser(
+                name=f.name,
+                phrases=tuple(f.phrases),
+                start=f.valid_from.date() if f.valid_from else None,
+                end=f.valid_until.date() if f.valid_until else None,
+            )
+            for f in approved_fundraisers(account=account)
         )
-        for f in approved_fundraisers(account=account)
-    )
+        # Approvals change rarely and are dated; a minute's staleness on the live path is harmless.
+        _FUNDS[account.pk] = cached = (now + CONTEXT_TTL, funds)
+    funds = cached[1]
     return Context(
         post=post or "",
         account=account.handle,

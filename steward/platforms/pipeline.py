@@ -23,6 +23,7 @@ import importlib
 import json
 import logging
 import random
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -176,17 +177,46 @@ def _event_finish(
 
 
 def _enqueue_actions(action_ids: Iterable[int]) -> None:
-    from steward.platforms.tasks import run_action_task, send_task
-
+    """Carry out the event's actions now, in this worker: a second trip through the broker would
+    only add latency. Each action is its own row, so a failure here is retried on its own."""
     for action_id in action_ids:
-        send_task(run_action_task, action_id)
+        try:
+            action_run(action_id)
+        except Exception:  # the row keeps its state; the sweeper re-drives it
+            log.exception("action %s failed", action_id)
 
 
 # -- account resolution --------------------------------------------------------------------------
 
 
+_ACCOUNTS: dict[tuple[str, str], tuple[float, Account | None]] = {}
+ACCOUNT_TTL = 30.0
+
+
 def account_for(platform: str, platform_account_id: str) -> Account | None:
-    """The registered account a platform id belongs to (connection first, then the registry)."""
+    """The registered account a platform id belongs to, cached for half a minute per process
+    (every delivery asks; accounts are connected far less often than comments arrive)."""
+    now = time.monotonic()
+    hit = _ACCOUNTS.get((platform, platform_account_id))
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    account = _account_lookup(platform, platform_account_id)
+    if account is not None:
+        _ACCOUNTS[(platform, platform_account_id)] = (now + ACCOUNT_TTL, account)
+    return account
+
+
+def caches_clear() -> None:
+    """Forget the per-process caches of the live path (accounts, webhook secrets, fundraisers)."""
+    from steward.moderation import services as moderation_services
+    from steward.platforms import services
+
+    _ACCOUNTS.clear()
+    services._SECRETS.clear()
+    moderation_services._FUNDS.clear()
+
+
+def _account_lookup(platform: str, platform_account_id: str) -> Account | None:
     conn = (
         PlatformConnection.objects.select_related("account")
         .filter(platform=platform, platform_account_id=platform_account_id)

@@ -10,6 +10,7 @@ import hashlib
 import importlib
 import logging
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -107,6 +108,10 @@ def connection_save(
             after={"platform_account_id": conn.platform_account_id, "token_changed": bool(access_token)},
         )
     _CLIENTS.pop(conn.pk, None)
+    from steward.platforms.pipeline import caches_clear
+
+    transaction.on_commit(caches_clear)
+    caches_clear()
     return conn
 
 
@@ -149,6 +154,9 @@ def client_for(conn: PlatformConnection) -> BaseClient:
 
 
 def clients_reset() -> None:
+    from steward.platforms.pipeline import caches_clear
+
+    caches_clear()
     with _CLIENTS_LOCK:
         for _, client in _CLIENTS.values():
             client.close()
@@ -168,9 +176,22 @@ def meta_app_secret() -> str:
     return _setting("META_APP_SECRET")
 
 
+_SECRETS: dict[str, tuple[float, list[str]]] = {}
+
+
 def webhook_secrets(platform: str) -> list[str]:
     """Every secret a delivery for ``platform`` may be signed with: the configured app secret and
-    the app secrets stored on active connections (a district may run more than one app)."""
+    the app secrets stored on active connections (a district may run more than one app).
+    Cached for 30 s per process; saving a connection clears the cache."""
+    hit = _SECRETS.get(platform)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    found = _webhook_secrets(platform)
+    _SECRETS[platform] = (time.monotonic() + 30.0, found)
+    return found
+
+
+def _webhook_secrets(platform: str) -> list[str]:
     family = META_PLATFORMS if platform in (*META_PLATFORMS, "meta") else (platform,)
     configured = {
         "facebook": "META_APP_SECRET",
