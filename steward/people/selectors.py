@@ -52,24 +52,29 @@ def person_get(*, user: Any, pk: int) -> Person:
 
 def offboarded_with_open_responsibilities(*, user: Any) -> list[dict[str, Any]]:
     """Inactive people who still hold grants in force, manage or answer for accounts."""
+    from django.db.models import Exists, OuterRef
     from django.utils import timezone
 
     from steward.authorizations.models import Authorization
+    from steward.registry.models import Account
 
     now = timezone.now()
+    open_grants = Authorization.objects.filter(revoked_at=None).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gt=now)
+    )
+    live = Account.objects.exclude(status="retired")
+    # Years of departed staff accumulate: find the few with something open in one query first.
+    people = people_for(user).filter(active=False, kind=Person.Kind.STAFF).filter(
+        Exists(open_grants.filter(grantee=OuterRef("pk")))
+        | Exists(live.filter(managers=OuterRef("pk")))
+        | Exists(live.filter(responsible_administrator=OuterRef("pk")))
+        | Exists(live.filter(advisor=OuterRef("pk")))
+    )
     rows = []
-    people = people_for(user).filter(active=False, kind=Person.Kind.STAFF)
-    for person in people.prefetch_related("managed_accounts", "administered_accounts", "advised_accounts"):
-        grants = Authorization.objects.filter(grantee=person, revoked_at=None).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gt=now)
-        )
-        accounts = {
-            *person.managed_accounts.exclude(status="retired"),
-            *person.administered_accounts.exclude(status="retired"),
-            *person.advised_accounts.exclude(status="retired"),
-        }
-        if grants.exists() or accounts:
-            rows.append({"person": person, "grants": list(grants), "accounts": sorted(accounts, key=str)})
+    for person in people:
+        grants = open_grants.filter(grantee=person)
+        accounts = set(live.filter(Q(managers=person) | Q(responsible_administrator=person) | Q(advisor=person)))
+        rows.append({"person": person, "grants": list(grants), "accounts": sorted(accounts, key=str)})
     return rows
 
 

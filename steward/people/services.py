@@ -37,6 +37,7 @@ UNIT_FIELDS = ("name", "kind", "identifier", "active", "parent_id")
 BATCH = 1000
 # bulk_update writes CASE WHEN pk=... per field; its cost grows with the square of the batch.
 UPDATE_BATCH = 100
+ROSTER_LOCK = 0x57E3A9D  # pg_advisory_xact_lock key for roster imports
 
 
 @dataclass
@@ -184,6 +185,11 @@ def roster_import(
         raise RosterImportError(report)
     try:
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Two imports at once would race on the same sourcedIds: the second waits here.
+                # (SQLite runs write transactions one at a time already: transaction_mode IMMEDIATE.)
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROSTER_LOCK])
             _Importer(actor, package, report, deactivate_missing, progress).run()
             report.seconds = time.monotonic() - started
             if dry_run:

@@ -264,3 +264,20 @@ def test_delta_package_refers_to_people_already_known(lps, tmp_path):
 def test_parsed_package_can_be_passed_in(lps, tmp_path):
     pkg = read_package(write(package_11(), tmp_path / "p.zip"))
     assert roster_import(actor="test", package=pkg).created["staff"] == 1
+
+
+@pytest.mark.django_db
+def test_offboarded_people_with_open_responsibilities_for_the_dashboard(lps, tmp_path):
+    from steward.people.selectors import offboarded_with_open_responsibilities
+
+    page = Account.objects.create(
+        platform="instagram", handle="lhslancers", display_name="LHS Lancers", owning_unit=lps.team_a,
+        kind="team", status="registered", advisor=lps.coach_a,
+    )
+    roster_import(actor="test", package=write(package_11(drop=("staff-coach_a", "staff-teacher_a")), tmp_path / "p.zip"))
+    rows = offboarded_with_open_responsibilities(user=lps.user("principal_a"))
+    assert [(r["person"], r["accounts"]) for r in rows] == [(lps.coach_a, [page])]  # teacher_a left nothing open
+    assert offboarded_with_open_responsibilities(user=lps.user("principal_b")) == []
+    page.status = "retired"
+    page.save()
+    assert offboarded_with_open_responsibilities(user=lps.user("media_officer")) == []
