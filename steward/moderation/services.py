@@ -281,6 +281,9 @@ def _archive_decision(decision: Decision) -> str:
             "viewpoint_attested": decision.viewpoint_attested,
             "reply_text": decision.reply_text,
             "supersedes": decision.supersedes_id,
+            # MOD-7: a personal case or a privacy escalation may name a student or a family;
+            # flag it for FERPA review before any public release.
+            "contains_possible_student_pii": decision.category in ("personal_issue", "privacy"),
             "decided_at": timezone.now(),
         },
     )

@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -150,6 +151,7 @@ def blocks(request: HttpRequest) -> HttpResponse:
     qs = selectors.blocks_for(request.user)
     return render(request, "moderation/blocks.html", {
         "proposed": qs.filter(state="proposed"), "active": qs.filter(state="approved").order_by("review_by"),
+        "today": timezone.localdate(),
         "closed": qs.filter(state__in=["rejected", "lifted"])[:50],
         "decision_form": BlockDecisionForm(), "lift_form": LiftForm(),
         "can_decide": services.is_communications_lead(request.user),

@@ -171,3 +171,40 @@ def test_self_approval_refused(fb, fake, lps):
     block = services.block_propose(actor=lead, violation=d, reason="abuse")
     with pytest.raises(PolicyViolation):
         services.block_decide(actor=lead, proposal=block, approve=True)
+
+
+def test_spanish_personal_issue_gets_a_spanish_reply(fb, fake):
+    comment = _comment(fake, "Mi hijo no tiene transporte desde hace una semana, nadie me contesta en la oficina")
+    d = Decision.objects.get(comment=comment)
+    assert d.category == "personal_issue" and d.clause == "1.8.c"
+    (reply,) = fake.replies("facebook", comment.comment_id)
+    assert "LPShelp@lawrence.k12.ma.us" in reply.text and "Para pedir una revisión" in reply.text
+    record = Record.objects.get(platform_id=f"decision:{d.pk}")
+    assert record.extra["contains_possible_student_pii"] is True
+
+
+def test_api_queue_and_decide(fb, fake, lps):
+    import hashlib
+
+    from steward.core.models import ApiToken
+
+    comment = _comment(fake, "fuck this shit")
+    ApiToken.objects.create(user=lps.user("principal_a"), name="t", token_hash=hashlib.sha256(b"tok").hexdigest())
+    from django.test import Client
+
+    c = Client(headers={"Authorization": "Bearer tok"})
+    r = c.get("/api/moderation/queue?reason=auto_hidden")
+    assert r.status_code == 200 and r.json()[0]["comment"]["comment_id"] == comment.comment_id
+    with on_commit():
+        r = c.post(f"/api/moderation/comments/{comment.pk}/decide", {"outcome": "approve", "idempotency_key": "a1"},
+                   content_type="application/json")
+        r2 = c.post(f"/api/moderation/comments/{comment.pk}/decide", {"outcome": "approve", "idempotency_key": "a1"},
+                    content_type="application/json")
+    assert r.status_code == 201 and r2.json()["id"] == r.json()["id"]
+    assert not fake.comment("facebook", comment.comment_id).hidden
+    ApiToken.objects.create(user=lps.user("principal_b"), name="t", token_hash=hashlib.sha256(b"tok-b").hexdigest())
+    other = Client(headers={"Authorization": "Bearer tok-b"})
+    assert other.get(f"/api/moderation/comments/{comment.pk}").status_code == 404
+    assert other.get("/api/moderation/queue").json() == []
+    status = c.get("/api/platforms/status").json()
+    assert status["event_counts"]["done"] == 1
