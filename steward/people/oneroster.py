@@ -284,17 +284,22 @@ class User:
     # None: the package says nothing about it (keep what Steward has); "" means no opt-out.
     opt_out: str | None = None
     opt_out_effective: dt.date | None = None
+    # 1.2 roles that ended, have not begun or are being deleted: no standing, but they still say
+    # whether this was a student and where (someone whose every role has lapsed is deactivated).
+    lapsed_roles: list[Role] = field(default_factory=list)
 
     @property
     def kind(self) -> str:
-        return STUDENT if self.roles and all(r.role == STUDENT for r in self.roles) else "staff"
+        roles = self.roles or self.lapsed_roles
+        return STUDENT if roles and all(r.role == STUDENT for r in roles) else "staff"
 
     @property
     def primary_org(self) -> str | None:
-        for r in self.roles:
+        roles = self.roles or self.lapsed_roles
+        for r in roles:
             if r.primary:
                 return r.org_sourced_id
-        return self.roles[0].org_sourced_id if self.roles else None
+        return roles[0].org_sourced_id if roles else None
 
 
 @dataclass
@@ -812,6 +817,7 @@ class _Parser:
                 if not row.get(col):
                     self.problem(name, row_no, table.col(col), f"{col} is empty")
             roles: list[Role] = []
+            lapsed: list[Role] = []
             skipped = False
             if v11:
                 orgs = _split(row.get("orgSourcedIds", ""))
@@ -847,13 +853,16 @@ class _Parser:
                         continue
                     # Roles that ended, have not begun, or are being deleted give no standing.
                     if not r_active or (end is not None and end < self.today) or (begin is not None and begin > self.today):
+                        lapsed.append(r)  # type: ignore[arg-type]
                         continue
                     roles.append(r)  # type: ignore[arg-type]
                 if not roles_by_user.get(sid) and "roles" in self.package.modes:
                     self.problem(name, row_no, table.col("sourcedId"), "user has no row in roles.csv")
-            if skipped and not roles:
+            if skipped and not roles and not lapsed:
                 self.package.skipped_users += 1
                 continue
+            if lapsed and not roles:
+                active = False
             kinds = {r.role == STUDENT for r in roles}
             if len(kinds) > 1:
                 self.problem(name, row_no, table.col("role") if v11 else "role", "user holds both student and staff roles")
@@ -868,7 +877,7 @@ class _Parser:
                 family_name=row.get("familyName", ""),
                 preferred_name=row.get("preferredGivenName", ""), email=row.get("email", ""),
                 username=row.get("username", ""), identifier=row.get("identifier", ""),
-                grades=grades, roles=roles, row=row_no,
+                grades=grades, roles=roles, row=row_no, lapsed_roles=lapsed,
             )
             if has_opt_out:
                 self._opt_out_from_metadata(table, row_no, row, user)

@@ -281,3 +281,19 @@ def test_offboarded_people_with_open_responsibilities_for_the_dashboard(lps, tmp
     page.status = "retired"
     page.save()
     assert offboarded_with_open_responsibilities(user=lps.user("media_officer")) == []
+
+
+@pytest.mark.django_db
+def test_12_everyone_whose_roles_all_lapsed_is_deactivated_not_refused(lps, tmp_path):
+    from tests.people.packages import ROLE_HEADER
+
+    roster_import(actor="test", package=write(package_12(), tmp_path / "p.zip"))
+    files = package_12()
+    for row in files["roles.csv"][1:]:
+        if row[3] in ("staff-teacher_a", "stu-a"):
+            row[ROLE_HEADER.index("endDate")] = "2025-06-30"
+    report = roster_import(actor="test", package=write(files, tmp_path / "p2.zip"))
+    teacher, student = Person.objects.get(pk=lps.teacher_a.pk), Person.objects.get(pk=lps.student_a.pk)
+    assert not teacher.active and not student.active
+    assert student.kind == "student" and student.school == lps.school_a  # still says where they were
+    assert report.deactivated["staff"] == 1 and report.deactivated["students"] == 1
