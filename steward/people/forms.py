@@ -70,6 +70,12 @@ class RosterUploadForm(forms.Form):
         label=_("Deactivate people missing from a bulk export (offboarding)"), required=False, initial=True
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.help_text:  # the template renders it with this id
+                field.widget.attrs["aria-describedby"] = f"{str(self.auto_id) % name}-help"
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         package = data.get("package")

@@ -120,15 +120,26 @@ def people_search(
 
 
 def unit_tree(*, user: Any, include_classrooms: bool = False) -> list[tuple[OrgUnit, int]]:
-    """The units the user may see, in tree order, each with its depth below the shallowest one."""
-    qs = units_for(user).order_by("path")
+    """The units the user may see in tree order (siblings by name), each with its depth below the
+    shallowest one it can see."""
+    qs = units_for(user)
     if not include_classrooms:
         qs = qs.exclude(kind=OrgUnit.Kind.CLASSROOM)
     units = list(qs)
-    if not units:
-        return []
-    top = min(u.path.count("/") for u in units)
-    return [(u, u.path.count("/") - top) for u in units]
+    ids = {u.pk for u in units}
+    children: dict[int | None, list[OrgUnit]] = {}
+    for u in units:
+        # A unit whose parent the user cannot see starts a tree of its own.
+        children.setdefault(u.parent_id if u.parent_id in ids else None, []).append(u)
+    out: list[tuple[OrgUnit, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for u in sorted(children.get(parent, []), key=lambda u: (u.kind != "district", u.name.casefold())):
+            out.append((u, depth))
+            walk(u.pk, depth + 1)
+
+    walk(None, 0)
+    return out
 
 
 def person_responsibilities(*, user: Any, person: Person) -> dict[str, Any]:

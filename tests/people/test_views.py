@@ -242,3 +242,18 @@ def test_roster_import_form_errors(lps, client_as):
     assert response.status_code == 422 and "not a ZIP" in response.content.decode()
     response = client.post("/people/import/", {"action": "preview", "files": [upload("users.csv", b"sourcedId\n")]})
     assert response.status_code == 422 and "manifest.csv is missing" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_unit_tree_order_and_depth(lps, client_as):
+    tree = client_as("media_officer").get("/people/units/").context["tree"]
+    assert [(u.name, d) for u, d in tree] == [
+        ("Lawrence Public Schools", 0),
+        ("Athletics Department", 1), ("Summer Sports Program", 2),
+        ("Lawrence High School", 1), ("LHS Lancers Basketball", 2), ("LHS Robotics Club", 2),
+        ("Oliver Partnership School", 1),
+    ]
+    principal = client_as("principal_a").get("/people/units/").context["tree"]
+    assert [(u.name, d) for u, d in principal] == [
+        ("Lawrence High School", 0), ("LHS Lancers Basketball", 1), ("LHS Robotics Club", 1),
+    ]
