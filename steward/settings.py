@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "steward.core.middleware.RequireMFAForAdministratorsMiddleware",
+    "steward.core.middleware.NoStoreForSignedInMiddleware",
     # Lockout runs last so that it sees the authentication result.
     "axes.middleware.AxesMiddleware",
 ]

@@ -31,3 +31,18 @@ class RequireMFAForAdministratorsMiddleware:
             if not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages for a signed-in user may name students and staff: browsers and proxies must not keep
+    them (records-and-law.md J, SEC-7). Static files and public pages are unaffected."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "private, no-store"
+        return response

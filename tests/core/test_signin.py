@@ -312,3 +312,28 @@ def test_adapter_refuses_someone_who_left(lps, entra_tenant):
     lps.teacher_a.save()
     with pytest.raises(ImmediateHttpResponse):
         DistrictSocialAccountAdapter().pre_social_login(_request(), _FakeSocialLogin("google-workspace", GOOD_GOOGLE))
+
+
+def test_signed_in_pages_are_not_cached(client_as):
+    response = client_as("principal_a").get("/")
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_session_cookie_flags(lps, settings):
+    client = Client()
+    response = _login(client, "teacher_a", PASSWORD)
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+
+
+def test_sign_out_ends_the_session(lps):
+    client = Client()
+    _login(client, "teacher_a", PASSWORD)
+    session_key = client.cookies["sessionid"].value
+    assert client.post(reverse("account_logout")).status_code == 302
+    replay = Client()
+    replay.cookies["sessionid"] = session_key
+    response = replay.get("/")
+    assert response.status_code == 302 and response.url.startswith(LOGIN)
