@@ -113,7 +113,7 @@ class GrantForm(forms.Form):
             units = units_for(user).filter(active=True)
             self.fields["grantor"].initial = scope.person_id
         self.fields["grantor"].queryset = grantors.order_by("family_name", "given_name")  # type: ignore[attr-defined]
-        self.fields["grantee"].queryset = active_staff()  # type: ignore[attr-defined]
+        self.fields["grantee"].queryset = active_staff(user)  # type: ignore[attr-defined]
         self.fields["account"].queryset = accounts_for(user).exclude(status=Account.Status.RETIRED)  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units.order_by("path")  # type: ignore[attr-defined]
         students = people_for(user).filter(Q(kind=Person.Kind.STUDENT), active=True)

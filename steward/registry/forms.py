@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -16,11 +17,27 @@ from steward.registry import rules
 from steward.registry.models import Account, Platform
 
 
-def active_staff() -> Any:
-    """The staff directory offered in people pickers (names only; staff names are not private)."""
-    return Person.objects.filter(kind=Person.Kind.STAFF, active=True).order_by(
+def active_staff(user: Any = None) -> Any:
+    """Active staff offered in ``user``'s people pickers: everyone for the district-wide offices;
+    for a unit leader, staff with a role in their units or in a unit above them (who can answer
+    for their accounts: 1.5); for anyone else, themselves. Pickers never list another school's
+    staff (issue #2 §5)."""
+    qs = Person.objects.filter(kind=Person.Kind.STAFF, active=True).order_by(
         "family_name", "given_name"
     )
+    if user is None:
+        return qs
+    scope = scope_for(user)
+    if getattr(user, "is_superuser", False) or scope.district_wide:
+        return qs
+    q = Q(pk=scope.person_id or 0)
+    above: set[int] = set()
+    for path in scope.unit_paths:
+        q |= Q(roles__unit__path__startswith=path)
+        above |= {int(i) for i in path.strip("/").split("/") if i}
+    if above:
+        q |= Q(roles__unit_id__in=above)
+    return qs.filter(q).distinct()
 
 
 def editable_units(user: Any) -> Any:
@@ -143,7 +160,7 @@ class AccountForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owning_unit"].queryset = editable_units(user)  # type: ignore[attr-defined]
         for name in ("responsible_administrator", "advisor", "managers"):
-            self.fields[name].queryset = active_staff()  # type: ignore[attr-defined]
+            self.fields[name].queryset = active_staff(user)  # type: ignore[attr-defined]
         if editing:
             del self.fields["managers"]  # managed on the account page, one by one
             del self.fields["register"]
@@ -169,9 +186,9 @@ class ReasonForm(forms.Form):
 class ManagerForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Add a manager"), queryset=Person.objects.none())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = active_staff()  # type: ignore[attr-defined]
+        self.fields["person"].queryset = active_staff(user)  # type: ignore[attr-defined]
 
 
 class AccountFilterForm(forms.Form):

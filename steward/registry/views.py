@@ -184,7 +184,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": [
                 (a, TRANSITIONS[a][2]) for a in ("register", "suspend", "reinstate", "retire")
             ],
-            "manager_form": ManagerForm(),
+            "manager_form": ManagerForm(user=request.user),
             "can_grant": account.status != Account.Status.RETIRED
             and grant_rules.can_create(request.user),
         },
@@ -314,7 +314,7 @@ def account_manager_add(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account(request, pk)
     if "managers" not in rules.allowed_actions(request.user, account):
         raise PermissionDenied
-    form = ManagerForm(request.POST)
+    form = ManagerForm(request.POST, user=request.user)
     if form.is_valid():
         try:
             services.account_manager_add(

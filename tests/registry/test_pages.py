@@ -206,6 +206,9 @@ def test_principal_creates_requested_and_cannot_register(client_as, lps):
     assert 'name="register"' not in page.content.decode()
     units = set(page.context["form"].fields["owning_unit"].queryset)
     assert lps.team_a in units and lps.school_b not in units  # cannot pick another school
+    people = set(page.context["form"].fields["responsible_administrator"].queryset)
+    assert {lps.principal_a, lps.coach_a, lps.superintendent} <= people  # the school and above
+    assert lps.principal_b not in people and lps.staff_b not in people  # never another school's staff
     r = c.post(
         reverse("registry:account_create"),
         {
