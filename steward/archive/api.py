@@ -52,6 +52,8 @@ class RecordDetailOut(RecordOut):
 
 class SearchOut(Schema):
     count: int
+    more: bool
+    next_before: int | None
     results: list[RecordOut]
 
 
@@ -110,9 +112,10 @@ def records_search(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     limit: int = 50,
-    offset: int = 0,
+    before: int | None = None,
 ) -> dict[str, Any]:
-    """Full-text search with filters; ``highlighted`` marks the matches with <mark>."""
+    """Full-text search with filters, newest first; ``highlighted`` marks the matches with
+    <mark>. ``count`` stops at 1,000 (``more`` is then true); page on with ``before=next_before``."""
     filters = {
         "account": account,
         "unit": unit,
@@ -125,10 +128,15 @@ def records_search(
         "date_from": date_from,
         "date_to": date_to,
     }
-    qs = selectors.record_search(user=request.user, query=q, filters=filters)
-    limit = max(1, min(limit, 500))
-    page = list(qs[offset : offset + limit])
-    return {"count": qs.count(), "results": [_out(r, q) for r in page]}
+    page = selectors.record_search_page(
+        user=request.user, query=q, filters=filters, before=before, limit=max(1, min(limit, 500))
+    )
+    return {
+        "count": page.count,
+        "more": page.more_than_count,
+        "next_before": page.next_before,
+        "results": [_out(r, q) for r in page.records],
+    }
 
 
 @router.get("/records/{record_id}", response=RecordDetailOut)

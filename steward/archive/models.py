@@ -128,6 +128,9 @@ class Record(models.Model):
     raw_content_type = models.CharField(max_length=100, blank=True)
     extra = models.JSONField(default=dict, blank=True)
 
+    # Derived, not hashed: platform time, else capture time; what date-range search filters on.
+    occurred_at = models.DateTimeField(db_index=True, null=True, blank=True)
+
     # Set only by the retention purge (RET-2): content gone, chain fields kept.
     tombstoned_at = models.DateTimeField(null=True, blank=True)
 

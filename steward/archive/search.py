@@ -17,10 +17,13 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
+from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
@@ -105,6 +108,143 @@ def matching_ids_sql(query: str) -> RawSQL | None:
     return RawSQL(
         "SELECT rowid FROM archive_record_fts WHERE archive_record_fts MATCH %s", [_fts5(terms)]
     )
+
+
+def _ids_desc(terms: Sequence[Term], below: int | None, limit: int) -> list[int]:
+    """Matching record ids, newest first, below an id (keyset paging driven by the index)."""
+    if is_postgres():
+        sql = "SELECT record_id FROM archive_record_fts WHERE tsv @@ to_tsquery('simple', %s)"
+        col, arg = "record_id", _tsquery(terms)
+    else:
+        sql = "SELECT rowid FROM archive_record_fts WHERE archive_record_fts MATCH %s"
+        col, arg = "rowid", _fts5(terms)
+    params: list[Any] = [arg]
+    if below is not None:
+        sql += f" AND {col} < %s"
+        params.append(below)
+    sql += f" ORDER BY {col} DESC LIMIT %s"
+    params.append(limit)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return [row[0] for row in cur.fetchall()]
+
+
+SMALL = 20_000  # below this many text matches, handing the engine the whole id list is cheap
+MAX_CHUNK = 10_000  # SQLite allows 32,766 parameters per statement
+
+
+def _fts_count(terms: Sequence[Term], cap: int) -> int:
+    if is_postgres():
+        sql = "SELECT count(*) FROM (SELECT 1 FROM archive_record_fts WHERE tsv @@ to_tsquery('simple', %s) LIMIT %s) t"
+        arg = _tsquery(terms)
+    else:
+        sql = "SELECT count(*) FROM (SELECT rowid FROM archive_record_fts WHERE archive_record_fts MATCH %s LIMIT %s)"
+        arg = _fts5(terms)
+    with connection.cursor() as cur:
+        cur.execute(sql, [arg, cap])
+        return int(cur.fetchone()[0])
+
+
+def _fts_among(terms: Sequence[Term], ids: Sequence[int]) -> set[int]:
+    """Which of ``ids`` (sorted, descending) match.
+
+    Reads the index over the id range the candidates span, one range scan, unless the candidates
+    are sparse in a wide range; then it probes them one by one (``rowid IN``), which is an index
+    seek each but expands a prefix query per probe.
+    """
+    lo, hi = min(ids), max(ids)
+    col = "record_id" if is_postgres() else "rowid"
+    sql, params = _subquery(terms)
+    if hi - lo <= 20 * len(ids):
+        sql += f" AND {col} >= %s AND {col} <= %s"
+        params = [*params, lo, hi]
+    else:
+        sql += f" AND {col} IN ({', '.join(['%s'] * len(ids))})"
+        params = [*params, *ids]
+    wanted = set(ids)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return {row[0] for row in cur.fetchall()} & wanted
+
+
+def _matching_ids(qs: QuerySet[Any], terms: Sequence[Term], before: int | None) -> Iterator[int]:
+    """Ids of ``qs`` records matching ``terms``, highest first, choosing who drives:
+
+    * few text matches (< SMALL): the engine gets the whole match list (``id IN (subquery)``);
+    * many matches and no filters: the text index drives, newest first, in growing chunks;
+    * many matches and filters: the filters drive (newest candidates first) and each chunk of
+      candidates is checked against the index, so a common word in an old date range does not
+      walk every newer match.
+    """
+    base = qs.filter(id__lt=before) if before is not None else qs
+    if _fts_count(terms, SMALL) < SMALL:
+        sub = RawSQL(*_subquery(terms))  # noqa: S611 - fixed SQL, the query is a parameter
+        yield from (
+            base.filter(id__in=sub)
+            .order_by("-id")
+            .values_list("id", flat=True)
+            .iterator(chunk_size=500)
+        )
+        return
+    filtered = bool(qs.query.where)
+    cursor, chunk = before, 500
+    while True:
+        if filtered:
+            cand_qs = qs.filter(id__lt=cursor) if cursor is not None else qs
+            cands = list(cand_qs.order_by("-id").values_list("id", flat=True)[:chunk])
+            if not cands:
+                return
+            hits = _fts_among(terms, cands)
+            yield from (i for i in cands if i in hits)
+            cursor = cands[-1]
+            done = len(cands) < chunk
+        else:
+            ids = _ids_desc(terms, cursor, chunk)
+            if not ids:
+                return
+            keep = set(qs.filter(id__in=ids).values_list("id", flat=True))
+            yield from (i for i in ids if i in keep)
+            cursor = ids[-1]
+            done = len(ids) < chunk
+        if done:
+            return
+        chunk = min(chunk * 4, MAX_CHUNK)
+
+
+def _subquery(terms: Sequence[Term]) -> tuple[str, list[Any]]:
+    if is_postgres():
+        return "SELECT record_id FROM archive_record_fts WHERE tsv @@ to_tsquery('simple', %s)", [
+            _tsquery(terms)
+        ]
+    return "SELECT rowid FROM archive_record_fts WHERE archive_record_fts MATCH %s", [_fts5(terms)]
+
+
+def page(qs: QuerySet[Any], query: str, *, limit: int = 50, before: int | None = None) -> list[Any]:
+    """Up to ``limit + 1`` records of ``qs`` (filtered, not yet text-matched) that match
+    ``query``, newest (highest id) first, with ids below ``before`` (keyset paging).
+
+    Returns exactly what ``record_search`` would list first, without counting or materialising
+    every match of a common word (see ``_matching_ids``).
+    """
+    terms = parse_query(query)
+    base = qs.filter(id__lt=before) if before is not None else qs
+    if not terms:
+        return list(base.order_by("-id")[: limit + 1])
+    ids = list(islice(_matching_ids(qs, terms, before), limit + 1))
+    by_id = {
+        r.pk: r for r in qs.model._default_manager.filter(id__in=ids).select_related("account")
+    }
+    return [by_id[i] for i in ids]
+
+
+def count_capped(qs: QuerySet[Any], query: str, *, cap: int = 1000) -> tuple[int, bool]:
+    """How many records match, counting at most ``cap``: returns (n, there are more)."""
+    terms = parse_query(query)
+    if not terms:
+        n = qs[: cap + 1].count()
+    else:
+        n = sum(1 for _ in islice(_matching_ids(qs, terms, None), cap + 1))
+    return min(n, cap), n > cap
 
 
 def index_rows(rows: Iterable[tuple[int, str]]) -> None:

@@ -92,16 +92,10 @@ def apply_filters(qs: QuerySet[Record], filters: dict[str, Any]) -> QuerySet[Rec
     date_from, date_to = _date(f.get("date_from")), _date(f.get("date_to"))
     if date_from:
         start = dt.datetime.combine(date_from, dt.time.min, tzinfo=dt.UTC)
-        qs = qs.filter(
-            Q(platform_created_at__gte=start)
-            | Q(platform_created_at__isnull=True, captured_at__gte=start)
-        )
+        qs = qs.filter(occurred_at__gte=start)
     if date_to:
         end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
-        qs = qs.filter(
-            Q(platform_created_at__lt=end)
-            | Q(platform_created_at__isnull=True, captured_at__lt=end)
-        )
+        qs = qs.filter(occurred_at__lt=end)
     if "author" in f:
         a = str(f["author"])
         qs = qs.filter(Q(author_platform_id=a) | Q(author_name__icontains=a))
@@ -120,7 +114,7 @@ def _search(qs: QuerySet[Record], query: str, filters: dict[str, Any]) -> QueryS
     ids = search.matching_ids_sql(query)
     if ids is not None:
         qs = qs.filter(id__in=ids)
-    return qs.order_by("-captured_at", "-id")
+    return qs.order_by("-id")
 
 
 def record_search(
@@ -128,6 +122,36 @@ def record_search(
 ) -> QuerySet[Record]:
     """Full-text search with filters over what ``user`` may see, newest capture first."""
     return _search(records_for(user), query, filters or {})
+
+
+@dataclass
+class SearchPage:
+    records: list[Record]
+    count: int
+    more_than_count: bool
+    next_before: int | None
+
+
+def record_search_page(
+    *,
+    user: Any,
+    query: str = "",
+    filters: dict[str, Any] | None = None,
+    before: int | None = None,
+    limit: int = 50,
+    count_cap: int = 1000,
+) -> SearchPage:
+    """One page of results (newest first) with a capped count: what pages and the API show.
+    Keyset paging: pass the last id of a page as ``before`` to get the next."""
+    qs = apply_filters(records_for(user), filters or {})
+    rows = search.page(qs, query, limit=limit, before=before)
+    count, more = search.count_capped(qs, query, cap=count_cap) if before is None else (0, False)
+    return SearchPage(
+        records=rows[:limit],
+        count=count,
+        more_than_count=more,
+        next_before=rows[limit - 1].pk if len(rows) > limit else None,
+    )
 
 
 def record_get(*, user: Any, pk: Any) -> Record:

@@ -116,6 +116,7 @@ def _build(
     raw_content_type: str = "application/json",
     extra: dict[str, Any] | None = None,
 ) -> Record:
+    now = timezone.now()
     return Record(
         kind=kind,
         version=version,
@@ -131,7 +132,8 @@ def _build(
         media=list(media),
         platform_created_at=created_at,
         # Truncate to microseconds so the stored value and the hashed value agree on both DBs.
-        captured_at=captured_at or timezone.now(),
+        captured_at=captured_at or now,
+        occurred_at=created_at or captured_at or now,
         source=source,
         state=state,
         moderation_category=moderation_category,

@@ -11,7 +11,6 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -68,15 +67,22 @@ def search(request: HttpRequest) -> HttpResponse:
     form = _search_form(request)
     query = request.GET.get("q", "")
     filters = form.filters() if request.GET else {}
-    results = (
-        selectors.record_search(user=request.user, query=query, filters=filters)
-        if request.GET
-        else None
+    page = None
+    if request.GET:
+        before = request.GET.get("before", "")
+        page = selectors.record_search_page(
+            user=request.user,
+            query=query,
+            filters=filters,
+            before=int(before) if before.isdigit() else None,
+        )
+    rows = (
+        [(r, highlight(r.text, query, context=240)) for r in page.records]
+        if page is not None
+        else []
     )
-    page = Paginator(results, 50).get_page(request.GET.get("page")) if results is not None else None
-    rows = [(r, highlight(r.text, query, context=240)) for r in page] if page is not None else []
     params = request.GET.copy()
-    params.pop("page", None)
+    params.pop("before", None)
     save_form = SavedSearchForm()
     cast(forms.ModelChoiceField, save_form.fields["request"]).queryset = selectors.requests_for(
         request.user

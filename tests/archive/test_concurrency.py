@@ -22,15 +22,27 @@ def test_concurrent_appends_do_not_fork() -> None:
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
     unit = OrgUnit.objects.create(name="LPS", kind="district")
-    account = Account.objects.create(platform="facebook", handle="race", display_name="race", owning_unit=unit,
-                                     kind="district", status="registered")
+    account = Account.objects.create(
+        platform="facebook",
+        handle="race",
+        display_name="race",
+        owning_unit=unit,
+        kind="district",
+        status="registered",
+    )
     errors: list[BaseException] = []
 
     def worker(n: int) -> None:
         try:
             for i in range(15):
-                services.record_append(kind="comment", platform="facebook", source="webhook", account=account,
-                                       platform_id=f"t{n}-{i}", text=f"thread {n} item {i}")
+                services.record_append(
+                    kind="comment",
+                    platform="facebook",
+                    source="webhook",
+                    account=account,
+                    platform_id=f"t{n}-{i}",
+                    text=f"thread {n} item {i}",
+                )
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
