@@ -381,8 +381,8 @@ def _from_zip(fh: IO[bytes], label: str) -> _Files:
                 p = PurePosixPath(n)
                 if str(p.parent) == base and p.suffix.lower() == ".csv":
                     info = zf.getinfo(n)
-                    if info.file_size > 512 * 1024 * 1024:
-                        raise PackageError(f"{label}: {n} is larger than 512 MB")
+                    if info.file_size > 200 * 1024 * 1024:
+                        raise PackageError(f"{label}: {n} is larger than 200 MB")
                     data[p.name.lower()] = zf.read(n)
     except zipfile.BadZipFile as exc:
         raise PackageError(f"{label}: not a ZIP file ({exc})") from exc
