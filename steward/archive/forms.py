@@ -105,6 +105,15 @@ class RecordsRequestForm(forms.ModelForm):
         ]
         widgets = {"received_at": forms.DateTimeInput(attrs={"type": "datetime-local"})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from steward.people.models import Person
+
+        super().__init__(*args, **kwargs)
+        # Only active staff can be the assigned officer; students are never offered.
+        cast(forms.ModelChoiceField, self.fields["officer"]).queryset = Person.objects.filter(
+            kind=Person.Kind.STAFF, active=True
+        ).order_by("family_name", "given_name")
+
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=RecordsRequest.Status.choices)
