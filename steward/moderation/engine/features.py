@@ -55,6 +55,10 @@ class Featurizer:
         self.idf = idf.astype(np.float32)
         self.n_features = len(idf)
         self._word_cache: dict[str, tuple[int, ...]] = {}
+        # Separate tables without the "c:"/"w:"/"b:" prefixes: no string concatenation per gram.
+        self._chars = {g[2:]: i for g, i in vocab.items() if g.startswith("c:")}
+        self._words = {g[2:]: i for g, i in vocab.items() if g.startswith("w:")}
+        self._bigrams = {g[2:]: i for g, i in vocab.items() if g.startswith("b:")}
 
     @classmethod
     def fit(cls, docs: Iterable[Sequence[str]], *, max_features: int, min_df: int = 2) -> Featurizer:
@@ -73,9 +77,17 @@ class Featurizer:
     def _word_ids(self, tok: str) -> tuple[int, ...]:
         got = self._word_cache.get(tok)
         if got is None:
-            v = self.vocab
-            ids = [] if tok.startswith("__") else [v[g] for g in _word_grams(tok) if g in v]
-            wid = v.get("w:" + tok)
+            ids: list[int] = []
+            if not tok.startswith("__"):
+                get = self._chars.get
+                padded = f" {tok} "
+                n = len(padded)
+                for k in range(_CHAR_MIN, _CHAR_MAX + 1):
+                    for i in range(n - k + 1):
+                        j = get(padded[i : i + k])
+                        if j is not None:
+                            ids.append(j)
+            wid = self._words.get(tok)
             if wid is not None:
                 ids.append(wid)
             got = tuple(ids)
@@ -84,45 +96,49 @@ class Featurizer:
             self._word_cache[tok] = got
         return got
 
-    def counts(self, tokens: Sequence[str]) -> dict[int, int]:
-        """Raw n-gram counts of one document, by feature id."""
-        c: dict[int, int] = {}
+    def ids(self, tokens: Sequence[str]) -> list[int]:
+        """Feature ids of one document, one per occurrence."""
+        out: list[int] = []
         for t in tokens:
-            for i in self._word_ids(t):
-                c[i] = c.get(i, 0) + 1
-        v = self.vocab
+            out.extend(self._word_ids(t))
+        get = self._bigrams.get
         words = [t for t in tokens if not t.startswith("__")]
         for a, b in zip(words, words[1:], strict=False):
-            bid = v.get("b:" + a + " " + b)
+            bid = get(a + " " + b)
             if bid is not None:
-                c[bid] = c.get(bid, 0) + 1
-        return c
+                out.append(bid)
+        return out
 
     def transform_one(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Sparse vector of one document as (indices, values)."""
-        c = self.counts(tokens)
-        if not c:
+        ids = self.ids(tokens)
+        if not ids:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
-        idx = np.fromiter(c.keys(), np.int32, len(c))
-        cnt = np.fromiter(c.values(), np.float32, len(c))
-        val = (1.0 + np.log(cnt)) * self.idf[idx]
+        idx, cnt = np.unique(np.array(ids, np.int32), return_counts=True)
+        val = (1.0 + np.log(cnt.astype(np.float32))) * self.idf[idx]
         norm = float(np.sqrt(np.dot(val, val)))
         if norm > 0:
             val /= norm
-        return idx, val
+        return idx.astype(np.int32), val.astype(np.float32)
 
     def transform(self, docs: Iterable[Sequence[str]]) -> sparse.csr_matrix:
-        """Sparse matrix, one row per document."""
-        indptr = [0]
-        indices: list[np.ndarray] = []
-        data: list[np.ndarray] = []
+        """Sparse matrix, one row per document (vectorized over the whole batch)."""
+        all_ids: list[int] = []
+        lens: list[int] = []
         for toks in docs:
-            idx, val = self.transform_one(toks)
-            indices.append(idx)
-            data.append(val)
-            indptr.append(indptr[-1] + len(idx))
-        ind = np.concatenate(indices) if indices else np.zeros(0, np.int32)
-        dat = np.concatenate(data) if data else np.zeros(0, np.float32)
-        return sparse.csr_matrix(
-            (dat, ind, np.array(indptr, np.int64)), shape=(len(indptr) - 1, self.n_features)
+            ids = self.ids(toks)
+            all_ids.extend(ids)
+            lens.append(len(ids))
+        n = len(lens)
+        cols = np.array(all_ids, np.int32)
+        rows = np.repeat(np.arange(n, dtype=np.int32), lens)
+        x = sparse.csr_matrix(
+            (np.ones(len(cols), np.float32), (rows, cols)), shape=(n, self.n_features)
         )
+        x.sum_duplicates()
+        x.data = (1.0 + np.log(x.data)) * self.idf[x.indices]
+        sq = x.multiply(x).sum(axis=1).A1
+        norms = np.sqrt(sq, dtype=np.float32)
+        norms[norms == 0] = 1.0
+        x = sparse.csr_matrix(sparse.diags(1.0 / norms) @ x, dtype=np.float32)
+        return x

@@ -26,7 +26,7 @@ __all__ = ["Hit", "Lexicon", "LexiconError", "CATEGORIES"]
 #: Lexicon categories a pack may define.
 CATEGORIES = (
     "profanity", "slur", "insult", "sexual", "substance", "threat", "veiled", "selfharm",
-    "private", "offtopic", "allow",
+    "private", "offtopic", "promo", "allow",
 )  # fmt: skip
 
 # Categories whose words a masked token ("f***", "b*tch") may stand for, in order of preference.

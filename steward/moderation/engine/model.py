@@ -55,25 +55,23 @@ class LinearModel:
 
     # -- scoring ---------------------------------------------------------------------------
     def _to_scores(self, raw: np.ndarray) -> list[dict[str, float]]:
-        out: list[dict[str, float]] = []
-        for row in raw:
-            s: dict[str, float] = {}
-            for h in self.heads:
-                if h.kind == "binary":
-                    s[h.name] = float(1.0 / (1.0 + np.exp(-row[h.start])))
-                elif h.kind == "ovr":
-                    z = row[h.start : h.start + len(h.labels)]
-                    p = 1.0 / (1.0 + np.exp(-z))
-                    for lab, v in zip(h.labels, p, strict=True):
-                        s[f"{h.name}.{lab}"] = float(v)
-                else:
-                    z = row[h.start : h.start + len(h.labels)]
-                    e = np.exp(z - z.max())
-                    p = e / e.sum()
-                    for lab, v in zip(h.labels, p, strict=True):
-                        s[f"{h.name}.{lab}"] = float(v)
-            out.append(s)
-        return out
+        cols: list[tuple[str, int, str]] = []  # (score name, column, transform)
+        for h in self.heads:
+            if h.kind == "binary":
+                cols.append((h.name, h.start, "sigmoid"))
+            else:
+                for j, lab in enumerate(h.labels):
+                    cols.append((f"{h.name}.{lab}", h.start + j, "sigmoid" if h.kind == "ovr" else "softmax"))
+        out = np.empty_like(raw, dtype=np.float64)
+        out[:] = 1.0 / (1.0 + np.exp(-raw.astype(np.float64)))
+        for h in self.heads:
+            if h.kind == "softmax":
+                z = raw[:, h.start : h.start + len(h.labels)].astype(np.float64)
+                e = np.exp(z - z.max(axis=1, keepdims=True))
+                out[:, h.start : h.start + len(h.labels)] = e / e.sum(axis=1, keepdims=True)
+        names = [c[0] for c in cols]
+        idx = [c[1] for c in cols]
+        return [dict(zip(names, row, strict=True)) for row in out[:, idx].tolist()]
 
     def score_one(self, tokens: Sequence[str]) -> dict[str, float]:
         """Scores of one tokenized comment."""

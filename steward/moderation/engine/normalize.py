@@ -134,12 +134,14 @@ def _finish(raw: str) -> str | None:
     return tok or None
 
 
-def normalize(text: str) -> NormText:
-    """Normalize ``text`` into whole-word tokens with their original spans.
+_TOKEN = re.compile(r"(?:[^\W_]|[@$!|*#+'’€¢£•·])+")
 
-    Masked tokens keep ``*`` for the lexicon to resolve (see :mod:`lexicon`).
-    """
-    # Map characters while remembering the original index of every mapped character.
+
+def _map_text(text: str) -> tuple[str, list[int] | None]:
+    """Fold every character; return the folded text and, unless it is the identity, the index in
+    ``text`` of every folded character."""
+    if text.isascii():
+        return text.lower(), None  # same length: positions are unchanged
     mapped: list[str] = []
     origin: list[int] = []
     prev_n = False
@@ -152,36 +154,42 @@ def normalize(text: str) -> NormText:
             mapped.append(ch)
             origin.append(i)
         prev_n = bool(m) and m[-1] == "n"
+    return "".join(mapped), origin
 
-    # Cut into raw tokens: runs of letters, digits and leet/mask symbols.
-    raw_tokens: list[tuple[str, int, int]] = []  # (raw, start mapped idx, end mapped idx)
-    start = -1
-    n = len(mapped)
-    for j in range(n + 1):
-        ch = mapped[j] if j < n else " "
-        inside = ch.isalnum() or ch in _TOKEN_SYMBOLS
-        if inside and start < 0:
-            start = j
-        elif not inside and start >= 0:
-            raw_tokens.append(("".join(mapped[start:j]), start, j))
-            start = -1
+
+def normalize(text: str) -> NormText:
+    """Normalize ``text`` into whole-word tokens with their original spans.
+
+    Masked tokens keep ``*`` for the lexicon to resolve (see :mod:`lexicon`).
+    """
+    mapped, origin = _map_text(text)
+    has_repeat = _REPEAT.search(mapped) is not None
     toks: list[str] = []
     spans: list[tuple[int, int]] = []
     singles: list[int] = []  # indices in toks of single-letter tokens for run merging
-    last_end = -10
-    for raw, s, e in raw_tokens:
-        tok = raw if raw.startswith("emoji") else _finish(raw)
+    last_end = -1
+    for m in _TOKEN.finditer(mapped):
+        raw = m.group()
+        s, e = m.span()
+        if raw.isalpha():
+            tok: str | None = _squeeze(raw) if has_repeat else raw
+        else:
+            tok = _finish(raw)
         if tok is None:
             continue
-        o_start, o_end = origin[s], origin[e - 1] + 1
-        # Spaced or dotted letters: "f u c k", "f.u.c.k", "f - u - c - k".
-        gap = "".join(mapped[last_end:s]) if last_end >= 0 else "\n"
-        if len(tok) == 1 and tok.isalpha() and singles and len(gap) <= 3 and "\n" not in gap:
-            singles.append(len(toks))
-        elif len(tok) == 1 and tok.isalpha():
-            _merge_run(toks, spans, singles)
-            singles = [len(toks)]
+        if origin is None:
+            o_start, o_end = s, e
         else:
+            o_start, o_end = origin[s], origin[e - 1] + 1
+        # Spaced or dotted letters: "f u c k", "f.u.c.k", "f - u - c - k".
+        if len(tok) == 1 and tok.isalpha():
+            gap = mapped[last_end:s] if last_end >= 0 else "\n"
+            if singles and len(gap) <= 3 and "\n" not in gap:
+                singles.append(len(toks))
+            else:
+                _merge_run(toks, spans, singles)
+                singles = [len(toks)]
+        elif singles:
             _merge_run(toks, spans, singles)
             singles = []
         toks.append(tok)

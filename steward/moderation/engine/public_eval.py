@@ -22,7 +22,7 @@ from .types import Context
 
 __all__ = ["run", "BETTER_PROFANITY_MAX"]
 
-BETTER_PROFANITY_MAX = 600
+BETTER_PROFANITY_MAX = 300
 
 
 def _peers() -> dict[str, Callable[[Sequence[str]], list[bool]]]:
