@@ -53,6 +53,23 @@ def pct(values: list[float], q: float) -> float:
     return values[k]
 
 
+def session_cpu(sid: int) -> float:
+    """CPU seconds (user + system, children included) of every process in session ``sid``."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[3]) == sid:  # field 6 of stat: session id
+            total += sum(int(v) for v in fields[11:15]) / tick
+    return total
+
+
 def free_port() -> int:
     import socket
 
@@ -117,7 +134,13 @@ def main() -> None:
         run_step(fake, accounts, url, rate=10, seconds=2, hide_share=args.hide_share, warmup=True)
         results = []
         for rate in [float(r) for r in args.rates.split(",")]:
+            cpu_web, cpu_workers = session_cpu(procs[0].pid), sum(session_cpu(p.pid) for p in procs[1:])
+            load = os.getloadavg()[0]
             result = run_step(fake, accounts, url, rate=rate, seconds=args.seconds, hide_share=args.hide_share)
+            result["cpu_ms_per_event_web"] = round((session_cpu(procs[0].pid) - cpu_web) * 1000 / result["events"], 1)
+            result["cpu_ms_per_event_workers"] = round(
+                (sum(session_cpu(p.pid) for p in procs[1:]) - cpu_workers) * 1000 / result["events"], 1)
+            result["load_avg_before"] = round(load, 1)
             results.append(result)
             print(format_row(result) if not args.json else json.dumps(result), flush=True)
             if result["lost"] or not result["drained"]:
@@ -257,7 +280,8 @@ def format_row(r: dict[str, Any]) -> str:
     return (f"offered {r['offered_eps']:>6.0f}/s  sustained {r['sustained_eps']:>6.1f}/s  "
             f"ack p50/95/99 {r['ack_ms']} ms  delivery→hide p50/95/99 {r['to_action_ms']} ms  "
             f"→decision {r['to_decision_ms']} ms  hides {r['hides_done']}/{r['hides_expected']}  lost {r['lost']}  "
-            f"not done {r['not_done']}  drained {r['drained']}")  # fmt: skip
+            f"not done {r['not_done']}  drained {r['drained']}  CPU/event web {r['cpu_ms_per_event_web']} ms "
+            f"workers {r['cpu_ms_per_event_workers']} ms  load {r['load_avg_before']}")  # fmt: skip
 
 
 if __name__ == "__main__":

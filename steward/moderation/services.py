@@ -225,12 +225,12 @@ def _action(decision: Decision, kind: str, *, text: str = "", recipient: str = "
 
 
 def _queue(comment: Comment, reason: str, decision: Decision | None, *, note: str = "", reported_by: Any = None) -> QueueItem:
-    item, _created = QueueItem.objects.get_or_create(
-        comment=comment,
-        reason=reason,
-        state=QueueItem.State.OPEN,
-        defaults={"account": comment.account, "decision": decision, "note": note[:4000], "reported_by": reported_by},
-    )
+    # Callers hold the comment's row lock, so look-then-create cannot race (and skips the
+    # savepoint get_or_create would take on every comment).
+    item = QueueItem.objects.filter(comment=comment, reason=reason, state=QueueItem.State.OPEN).first()
+    if item is None:
+        item = QueueItem.objects.create(comment=comment, reason=reason, account_id=comment.account_id,
+                                        decision=decision, note=note[:4000], reported_by=reported_by)  # fmt: skip
     return item
 
 

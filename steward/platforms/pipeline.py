@@ -367,22 +367,23 @@ def _ingest_comment(
 ) -> tuple[Comment, str]:
     pc: PlatformComment = item.comment  # type: ignore[assignment]
     author = pc.author or item.actor
-    comment, created = Comment.objects.get_or_create(
-        account=account,
-        comment_id=pc.id,
-        defaults={
-            "platform": item.platform,
-            "post_id": pc.post_id,
-            "parent_id": pc.parent_id,
-            "author_id": author.id if author else "",
-            "author_name": (author.name or author.username) if author else "",
-            "text": pc.text or "",
-            "posted_at": pc.created_at or item.occurred_at,
-            "permalink": pc.permalink[:500],
-        },
-    )
-    if not created:
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    comment = Comment.objects.select_for_update().filter(account=account, comment_id=pc.id).first()
+    created = comment is None
+    if comment is None:
+        # A concurrent first version of the same comment hits the unique constraint, rolls this
+        # transaction back, and the event is retried (then finds the row).
+        comment = Comment.objects.create(
+            account=account,
+            comment_id=pc.id,
+            platform=item.platform,
+            post_id=pc.post_id,
+            parent_id=pc.parent_id,
+            author_id=author.id if author else "",
+            author_name=(author.name or author.username) if author else "",
+            text=pc.text or "",
+            posted_at=pc.created_at or item.occurred_at,
+            permalink=pc.permalink[:500],
+        )
     before = (comment.text, comment.state)
     when = item.occurred_at or pc.updated_at or pc.created_at
     stale = (
@@ -514,7 +515,7 @@ def action_run(action_id: int) -> str:
         return "skipped"
     if action.kind == PlatformAction.Kind.EMAIL:
         return _run_email(action)
-    conn = PlatformConnection.objects.filter(account=action.account).first()
+    conn = PlatformConnection.objects.filter(account_id=action.account_id).first()
     if conn is None or conn.status != PlatformConnection.Status.ACTIVE:
         return _action_fail(action, "the account is not connected (or needs reconnecting)", permanent=True)
     now = timezone.now()
