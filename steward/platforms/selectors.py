@@ -82,7 +82,23 @@ def live_overview(*, user: Any) -> dict[str, Any]:
         "rejections": WebhookRejection.objects.all()[:20] if can_operate(user) else [],
         "connections": connections_for(user),
         "can_operate": can_operate(user),
+        "broker_depth": broker_depth(),
     }
+
+
+def broker_depth() -> int | None:
+    """Messages waiting in the Redis broker's default queue; None in-process or if unreachable."""
+    from django.conf import settings
+
+    url = getattr(settings, "CELERY_BROKER_URL", "")
+    if not url.startswith("redis"):
+        return None
+    try:
+        import redis
+
+        return int(redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5).llen("celery"))
+    except Exception:
+        return None
 
 
 def capabilities(platform: str) -> Any:

@@ -298,9 +298,29 @@ def webhook_store(
 def enqueue_event(event_id: int) -> None:
     """Hand the event to a worker. A broker outage must not fail the webhook: the row is stored
     and the sweeper re-drives whatever is not done."""
-    from steward.platforms.tasks import process_event_task, send_task
+    from steward.platforms.tasks import _eager, process_event_task, send_task
 
     send_task(process_event_task, event_id)
+    if _eager():
+        _embedded_sweep()
+
+
+_LAST_SWEEP = [0.0]
+
+
+def _embedded_sweep() -> None:
+    """With no broker there is no beat: each delivery re-drives, at most every 30 s per process,
+    whatever earlier deliveries left to retry (a throttled hide, an event the engine failed on)."""
+    now = time.monotonic()
+    if now - _LAST_SWEEP[0] < 30.0:
+        return
+    _LAST_SWEEP[0] = now
+    from steward.platforms.pipeline import sweep
+
+    try:
+        sweep(limit=100)
+    except Exception:
+        log.exception("embedded sweep failed")
 
 
 def event_retry(*, actor: Any, event: WebhookEvent) -> None:

@@ -164,3 +164,27 @@ def test_unsupported_action_goes_to_a_person(lps, fake):
     comment = Comment.objects.get(comment_id=cid)
     assert fake.comment("x", cid).hidden
     assert comment.state == "hidden" and x.pk == comment.account_id
+
+
+def test_only_the_office_retries(fb, fake, client_as):
+    deliver(fake, "facebook", b"not json")
+    event = WebhookEvent.objects.get()
+    assert client_as("teacher_a").post(f"/platforms/live/events/{event.pk}/retry/").status_code == 404
+    assert client_as("principal_a").post(f"/platforms/live/events/{event.pk}/retry/").status_code == 404
+    assert client_as("outsider").get("/platforms/live/").status_code == 200  # sees nothing of anyone's
+    assert b"not json" not in client_as("outsider").get(f"/platforms/live/events/{event.pk}/").content
+
+
+def test_embedded_mode_retries_without_a_beat(fb, fake):
+    from steward.platforms import services
+
+    post = fake.add_post("facebook")
+    fake.inject_fault("error", count=1, platform="facebook", status=500)
+    cid, payload = comment_webhook(fake, "facebook", post, "fuck this")
+    deliver(fake, "facebook", payload)
+    assert not fake.comment("facebook", cid).hidden
+    time_passes()
+    services._LAST_SWEEP[0] = 0.0
+    _, other = comment_webhook(fake, "facebook", post, "a kind word")
+    deliver(fake, "facebook", other)  # the next delivery re-drives the throttled hide
+    assert fake.comment("facebook", cid).hidden
