@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from steward.core.permissions import is_administrator
 
@@ -29,6 +31,10 @@ class RequireMFAForAdministratorsMiddleware:
             from allauth.mfa.models import Authenticator
 
             if not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
+                messages.info(
+                    request,
+                    _("Your role needs a second factor: set up an authenticator app on your phone to continue."),
+                )
                 return redirect("mfa_activate_totp")
         return self.get_response(request)
 
