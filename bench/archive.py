@@ -1,7 +1,7 @@
 """Archive benchmarks: import rate (with hashing and indexing), search latency, verify speed.
 
     .venv/bin/python bench/archive.py --import-records 100000 --search-records 1000000
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/steward_bench .venv/bin/python bench/archive.py ...
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/steward_archive_bench .venv/bin/python bench/archive.py ...
 
 Uses a throw-away database: a fresh SQLite file under /tmp by default, or the PostgreSQL database
 named by DATABASE_URL (created if missing, dropped and re-created when --fresh). Records are

@@ -126,3 +126,26 @@ def test_orm_update_is_refused_too(fb_account: Account) -> None:
     add(fb_account, 1)
     with pytest.raises(DatabaseError), transaction.atomic():
         Record.objects.update(state="hidden")
+
+
+def test_signed_checkpoint_detects_a_rewritten_tail(fb_account: Account) -> None:
+    from steward.archive.chain import keypair_generate
+    from steward.archive.tasks import archive_checkpoint_task, archive_verify_task
+
+    private, _ = keypair_generate()
+    records = add(fb_account, 3)
+    import os
+
+    os.environ["STEWARD_ARCHIVE_SIGNING_KEY"] = private
+    try:
+        assert archive_checkpoint_task() == 1
+    finally:
+        del os.environ["STEWARD_ARCHIVE_SIGNING_KEY"]
+    assert archive_verify_task()["ok"]
+    # Someone with DBA rights deletes the last record and winds the head back: the chain itself
+    # is consistent again, but the signed checkpoint is not.
+    with guard_disabled(), connection.cursor() as cur:
+        cur.execute("DELETE FROM archive_record WHERE id = %s", [records[-1].pk])
+        cur.execute("UPDATE archive_chainhead SET seq = 2, hash = %s", [records[1].hash])
+    result = archive_verify_task()
+    assert not result["ok"] and "checkpoint" in " ".join(result["problems"])  # type: ignore[arg-type]

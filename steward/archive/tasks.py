@@ -1,0 +1,37 @@
+"""Scheduled archive work (INT-5 fixity checks, INT-2 checkpoints). Schedule with Celery beat,
+e.g. daily ``steward.archive.checkpoint`` and weekly ``steward.archive.verify``."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from celery import shared_task
+from django.conf import settings
+
+from steward.archive import services
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="steward.archive.verify")
+def archive_verify_task() -> dict[str, object]:
+    """Re-verify every chain; a failure is logged at ERROR (alerting hooks onto the logger)."""
+    result = services.archive_verify()
+    if not result.ok:
+        log.error("archive verification failed: %s %s", result.broken, "; ".join(result.problems))
+    return {
+        "ok": result.ok,
+        "checked": result.checked,
+        "broken": str(result.broken or ""),
+        "problems": result.problems,
+    }
+
+
+@shared_task(name="steward.archive.checkpoint")
+def archive_checkpoint_task() -> int:
+    """Record (and sign when a key is configured) every chain's head."""
+    key = getattr(settings, "STEWARD_ARCHIVE_SIGNING_KEY", "") or os.environ.get(
+        "STEWARD_ARCHIVE_SIGNING_KEY", ""
+    )
+    return len(services.checkpoint_create_all(private_key_b64=key or None))
