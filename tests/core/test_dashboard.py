@@ -54,7 +54,10 @@ def test_media_officer_sees_the_whole_district(client_as, problems):
     for text in ["Team A fan page", "Team B fan page", "no coach, teacher or faculty advisor", "Marisol Peña", "1.5"]:
         assert text in html, text
     assert len(response.context["summary"]["expiring"]) == 2
-    assert 'href="/accounts-registry/' in html or "account_detail" not in html
+    # Each problem links to the object's page.
+    assert f'href="{reverse("registry:account_detail", args=[problems["team_b"].pk])}"' in html
+    assert f'href="{reverse("authorizations:grant_detail", args=[problems["grant_b"].pk])}"' in html
+    assert f'href="{reverse("people:person_detail", args=[problems["grant_b"].grantee_id])}"' in html
 
 
 def test_principal_sees_only_their_school(client_as, problems):
