@@ -23,7 +23,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from collections.abc import Mapping as TMapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -433,7 +433,6 @@ def _read_csv(raw: bytes, file: str, renames: dict[str, str], problems: list[Pro
         names.append(std)
         if not h:
             problems.append(Problem(file, 1, f"#{col_no}", "empty column name"))
-    # Standard columns are matched case-insensitively too (GivenName, sourcedid ...).
     rows = []
     row_no = 1
     try:
@@ -767,21 +766,22 @@ class _Parser:
 
     def _role(
         self, file: str, row_no: int, column: str, role: str, org_sid: str, org_column: str, primary: bool
-    ) -> Role | None | bool:
-        """A Role, None when the role is one Steward does not keep, False on a problem."""
+    ) -> tuple[str, Role | None]:
+        """("ok", role), ("skip", None) for a role Steward does not keep (guardian, parent), or
+        ("problem", None) after recording what is wrong."""
         if org_sid not in self.package.orgs and org_sid not in self.known_orgs:
             if org_sid in self._outside_tree:
                 self.problem(file, row_no, org_column, f"org {org_sid!r} is outside the district tree")
             else:
                 self.problem(file, row_no, org_column, f"unknown org {org_sid!r}")
-            return False
+            return "problem", None
         known, target = self.mapping.steward_role(role, self.org_type(org_sid))
         if not known:
             self.problem(file, row_no, column, f"unknown role {role!r}")
-            return False
+            return "problem", None
         if target is None:
-            return None
-        return Role(org_sourced_id=org_sid, oneroster_role=role, role=target, primary=primary)
+            return "skip", None
+        return "ok", Role(org_sourced_id=org_sid, oneroster_role=role, role=target, primary=primary)
 
     def read_users(self, roles_by_user: dict[str, list[tuple[int, dict[str, str]]]]) -> None:
         if "users" not in self.package.modes:
@@ -824,17 +824,15 @@ class _Parser:
                 if not orgs:
                     self.problem(name, row_no, table.col("orgSourcedIds"), "orgSourcedIds is empty")
                 for i, org_sid in enumerate(orgs):
-                    r = self._role(name, row_no, table.col("role"), row.get("role", ""), org_sid, table.col("orgSourcedIds"), i == 0)
-                    if r is None:
-                        skipped = True
-                    elif r is not False:
-                        roles.append(r)  # type: ignore[arg-type]
+                    status, r = self._role(name, row_no, table.col("role"), row.get("role", ""), org_sid, table.col("orgSourcedIds"), i == 0)
+                    skipped = skipped or status == "skip"
+                    if r is not None:
+                        roles.append(r)
             else:
                 primary_org = row.get("primaryOrgSourcedId", "")
                 rt = self._roles_table
-                assert rt is not None
                 for r_row_no, r_row in roles_by_user.get(sid, []):
-                    assert rt is not None
+                    assert rt is not None  # rows come from it
                     r_active = self._status(rt, r_row_no, r_row)
                     begin = self._check_date(rt, r_row_no, r_row, "beginDate")
                     end = self._check_date(rt, r_row_no, r_row, "endDate")
@@ -842,20 +840,18 @@ class _Parser:
                     if role_type and role_type not in ("primary", "secondary"):
                         self.problem(rt.file, r_row_no, rt.col("roleType"), f"roleType must be primary or secondary, not {r_row['roleType']!r}")
                     org_sid = r_row.get("orgSourcedId", "")
-                    r = self._role(
+                    status, r = self._role(
                         rt.file, r_row_no, rt.col("role"), r_row.get("role", ""), org_sid, rt.col("orgSourcedId"),
                         role_type == "primary" or (not role_type and org_sid == primary_org),
                     )
+                    skipped = skipped or status == "skip"
                     if r is None:
-                        skipped = True
-                        continue
-                    if r is False:
                         continue
                     # Roles that ended, have not begun, or are being deleted give no standing.
                     if not r_active or (end is not None and end < self.today) or (begin is not None and begin > self.today):
-                        lapsed.append(r)  # type: ignore[arg-type]
+                        lapsed.append(r)
                         continue
-                    roles.append(r)  # type: ignore[arg-type]
+                    roles.append(r)
                 if not roles_by_user.get(sid) and "roles" in self.package.modes:
                     self.problem(name, row_no, table.col("sourcedId"), "user has no row in roles.csv")
             if skipped and not roles and not lapsed:
@@ -1050,8 +1046,3 @@ def write_package(
         folder.mkdir(parents=True, exist_ok=True)
         for name, blob in blobs.items():
             (folder / name).write_bytes(blob)
-
-
-def iter_problem_lines(problems: Iterable[Problem]) -> Iterator[str]:
-    for p in problems:
-        yield str(p)

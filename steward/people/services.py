@@ -384,6 +384,10 @@ class _Importer:
             return value.isoformat()
         return value
 
+    def _shown(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Field values as the history shows them: ``school`` as {id, label}, dates as ISO text."""
+        return {("school" if f == "school_id" else f): self._plain(f, v) for f, v in values.items()}
+
     def people(self) -> None:
         self.tick("people")
         existing: dict[str, Person] = {p.sourced_id: p for p in Person.objects.exclude(sourced_id=None) if p.sourced_id}
@@ -433,7 +437,7 @@ class _Importer:
         for person in new:
             kind = "staff" if person.kind == Person.Kind.STAFF else "students"
             self.report.created[kind] += 1
-            after = {f: self._plain(f, getattr(person, f)) for f in PERSON_FIELDS if getattr(person, f) not in ("", None)}
+            after = self._shown({f: getattr(person, f) for f in PERSON_FIELDS if getattr(person, f) not in ("", None)})
             after.update(role_events.pop(person.pk, ({}, {}))[1])
             self.event("people.person_created", person, str(person), {}, after, "0.2" if person.media_opt_out else "")
         update_fields: set[str] = set()
@@ -459,7 +463,7 @@ class _Importer:
                 action = "people.person_updated"
             if "active" in b and len(b) > 1 and action != "people.person_updated":
                 self.report.updated[kind] += 1
-            self.event(action, person, str(person), {f: self._plain(f, v) for f, v in b.items()}, {f: self._plain(f, v) for f, v in a.items()}, clause)
+            self.event(action, person, str(person), self._shown(b), self._shown(a), clause)
         # People whose only change is in their roles.
         for pk, (b, a) in role_events.items():
             person = self.people_by_pk[pk]
@@ -508,13 +512,15 @@ class _Importer:
                 if key not in wanted and key[1] in producible:
                     to_delete.append(role.pk)
                     self.report.deactivated["roles"] += 1
-            label = lambda keys: sorted(f"{r} @ {self.by_pk[u].name}" for u, r in keys)  # noqa: E731
             if set(have) != set(wanted):
-                changes[person.pk] = ({"roles": label(have)}, {"roles": label(wanted)})
+                changes[person.pk] = ({"roles": self._role_labels(have)}, {"roles": self._role_labels(wanted)})
         StaffRole.objects.filter(pk__in=to_delete).delete()
         StaffRole.objects.bulk_create(to_create, batch_size=BATCH)
         StaffRole.objects.bulk_update(to_update, ["is_primary"], batch_size=UPDATE_BATCH)
         return changes
+
+    def _role_labels(self, keys: Any) -> list[str]:
+        return sorted(f"{role} @ {self.by_pk[unit_id].name}" for unit_id, role in keys)
 
     def _extra_opt_outs(self) -> None:
         """Opt-outs from the district CSV for people not in this (delta) package."""

@@ -297,3 +297,14 @@ def test_12_everyone_whose_roles_all_lapsed_is_deactivated_not_refused(lps, tmp_
     assert not teacher.active and not student.active
     assert student.kind == "student" and student.school == lps.school_a  # still says where they were
     assert report.deactivated["staff"] == 1 and report.deactivated["students"] == 1
+
+
+@pytest.mark.django_db
+def test_student_moving_school_is_updated_and_audited(lps, tmp_path):
+    files = package_11()
+    next(r for r in files["users.csv"] if r[0] == "stu-a")[USER_11_HEADER.index("orgSourcedIds")] = "org-oliver"
+    roster_import(actor="test", package=write(files, tmp_path / "p.zip"))
+    assert Person.objects.get(pk=lps.student_a.pk).school == lps.school_b
+    event = AuditEvent.objects.get(action="people.person_updated", object_id=str(lps.student_a.pk))
+    assert event.before["school"]["label"] == "Lawrence High School"
+    assert event.after["school"]["label"] == "Oliver Partnership School"

@@ -294,3 +294,12 @@ def test_delta_package_may_refer_to_known_people():
     }
     pkg = read_package(to_bytes(files), known_org_ids={"class-alg1"}, known_user_ids={"stu-a"})
     assert pkg.problems == [] and len(pkg.enrollments) == 1 and not pkg.is_bulk("enrollments")
+
+
+def test_12_package_without_roles_file_is_reported_not_crashed():
+    files = package_12()
+    del files["roles.csv"]
+    files["manifest.csv"] = [r if r[0] != "file.roles" else ["file.roles", "absent"] for r in files["manifest.csv"]]
+    pkg = read_package(to_bytes(files))
+    assert pkg.problems and all(p.message == "user has no role in any org of the district" for p in pkg.problems)
+    assert {(p.file, p.row) for p in pkg.problems} >= {("users.csv", 2)}
