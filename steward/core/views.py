@@ -63,7 +63,8 @@ def my_account(request: HttpRequest) -> HttpResponse:
 
     from steward.people.models import Person, StaffRole
 
-    person = Person.objects.filter(user=request.user).first()
+    scope = scope_for(request.user)
+    person = Person.objects.filter(pk=scope.person_id).first() if scope.person_id else None
     roles = StaffRole.objects.filter(person=person).select_related("unit") if person else []
     return render(
         request,
@@ -71,7 +72,7 @@ def my_account(request: HttpRequest) -> HttpResponse:
         {
             "person": person,
             "roles": roles,
-            "scope": scope_for(request.user),
+            "scope": scope,
             "is_administrator": is_administrator(request.user),
             "has_totp": Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists(),
         },

@@ -337,3 +337,15 @@ def test_sign_out_ends_the_session(lps):
     replay.cookies["sessionid"] = session_key
     response = replay.get("/")
     assert response.status_code == 302 and response.url.startswith(LOGIN)
+
+
+@pytest.mark.parametrize("name", ["principal_a", "teacher_a", "outsider"])
+def test_my_account_page(client_as, name):
+    response = client_as(name).get(reverse("core:my_account"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Two-factor authentication" in html
+    if name == "principal_a":
+        assert "School leader, Lawrence High School" in html and "Required for your role." in html
+    if name == "outsider":
+        assert "Not on the district roster" in html

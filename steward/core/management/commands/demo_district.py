@@ -284,7 +284,7 @@ class Command(BaseCommand):
     ) -> Any:
         from steward.registry import services
 
-        facts = {
+        facts: dict[str, Any] = {
             "platform": platform, "handle": handle, "url": url, "display_name": name, "owning_unit": self.b.units[unit],
             "kind": kind, "purpose": purpose or f"News and celebrations from {self.b.units[unit].name}.",
             "responsible_administrator": self.b.staff[admin] if admin else None,
@@ -397,7 +397,7 @@ class Command(BaseCommand):
             valid_until=(self.now + dt.timedelta(days=days)) if days is not None else None,
             purpose=purpose, attestation_name=str(person), remote_addr=DEMO_ADDRESS,
             student=student, fundraiser_name=fundraiser_name, fundraiser_phrases=phrases,
-            **({"parent_notified": True} if kind == "messaging" else {}),
+            parent_notified=kind == "messaging",
         )
         self.b.grants.append(grant)
         return grant
@@ -455,4 +455,4 @@ class Command(BaseCommand):
             audit(actor="demo_district", action="people.person_deactivated", obj=dean, clause="",
                   before={"active": True}, after={"active": False}, note="Left the district (demo).")
         if dean.user_id:
-            type(dean.user).objects.filter(pk=dean.user_id).update(is_active=False)
+            get_user_model().objects.filter(pk=dean.user_id).update(is_active=False)
