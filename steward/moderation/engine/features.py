@@ -130,7 +130,7 @@ class Featurizer:
             all_ids.extend(ids)
             lens.append(len(ids))
         n = len(lens)
-        cols = np.array(all_ids, np.int32)
+        cols = np.fromiter(all_ids, np.int32, len(all_ids))
         rows = np.repeat(np.arange(n, dtype=np.int32), lens)
         x = sparse.csr_matrix(
             (np.ones(len(cols), np.float32), (rows, cols)), shape=(n, self.n_features)

@@ -213,6 +213,7 @@ def _merge_run(toks: list[str], spans: list[tuple[int, int]], singles: list[int]
 
 
 _WS = re.compile(r"\s+")
+_DROP = {ord(c): None for c in _INVISIBLE}
 
 
 def light_normalize(text: str) -> str:
@@ -220,6 +221,5 @@ def light_normalize(text: str) -> str:
 
     Used for structured patterns (phone numbers, e-mail addresses, street addresses).
     """
-    out = unicodedata.normalize("NFKC", text)
-    out = "".join(c for c in out if c not in _INVISIBLE)
+    out = text if text.isascii() else unicodedata.normalize("NFKC", text).translate(_DROP)
     return _WS.sub(" ", out.lower())

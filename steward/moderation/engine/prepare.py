@@ -34,6 +34,21 @@ class Prepared:
     model_tokens: tuple[str, ...]
 
 
+_post_cache: dict[str, tuple[NormText, set[str]]] = {}
+
+
+def _post(post: str) -> tuple[NormText, set[str]]:
+    """The normalized post and its content words; many comments answer the same post."""
+    got = _post_cache.get(post)
+    if got is None:
+        norm = normalize(post)
+        got = (norm, content_stems(norm.tokens))
+        if len(_post_cache) > 4096:
+            _post_cache.clear()
+        _post_cache[post] = got
+    return got
+
+
 def prepare(lex: Lexicon, text: str, post: str = "", *, with_post: bool = True) -> Prepared:
     """Normalize, resolve masks, scan the lexicon, read structure and the overlap with ``post``.
 
@@ -46,10 +61,8 @@ def prepare(lex: Lexicon, text: str, post: str = "", *, with_post: bool = True) 
     struct["sig.name"] = 1.0 if looks_like_name(text) else 0.0
     struct["sig.mine"] = 1.0 if own_case(text) else 0.0
     struct["sig.request"] = 1.0 if asks_for_help(text) else 0.0
-    post_norm = normalize(post) if post.strip() else None
-    overlap = (
-        post_overlap(norm.tokens, content_stems(post_norm.tokens)) if post_norm is not None else None
-    )
+    post_norm, stems = _post(post) if post.strip() else (None, set())
+    overlap = post_overlap(norm.tokens, stems) if post_norm is not None else None
     cats = {h.category for h in hits if not h.category.startswith("rule:")}
     extra = pseudo_tokens(text, cats, struct, overlap, with_post=with_post)
     return Prepared(norm, hits, light, struct, tuple(spans), overlap, post_norm, norm.tokens + extra)

@@ -210,9 +210,12 @@ def own_case(text: str) -> bool:
     return bool(_MINE.search(text.lower()))
 
 
+_TWO_CAPS = re.compile(r"[A-ZÁÉÍÓÚÑ][^A-ZÁÉÍÓÚÑ]*[A-ZÁÉÍÓÚÑ]")
+
+
 def looks_like_name(text: str) -> bool:
     """Whether ``text`` seems to name a person (two capitalized words that are not places)."""
-    if sum(1 for c in text if c.isupper()) < 2:
+    if _TWO_CAPS.search(text) is None:
         return False
     for m in _NAME.finditer(text):
         a, b = m.group(1).lower(), m.group(2).lower()
