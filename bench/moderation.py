@@ -153,11 +153,15 @@ def main() -> None:
         results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     print(f"{len(texts)} real comments from ../shared/data; one core per system; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
-    print("Wall-clock figures suffer from other load on the machine; CPU-time figures (process or "
-          "thread CPU time of the worker) much less.")
+    print(
+        "Wall-clock figures suffer from other load on the machine; CPU-time figures (process or "
+        "thread CPU time of the worker) much less."
+    )
     print()
-    print("| system | batched /s (wall) | batched /s (CPU) | one call /s (CPU) | p50 ms (CPU) | "
-          "p99 ms (CPU) | p99 ms (wall) | peak MB | start-up s (wall / CPU) | comments |")
+    print(
+        "| system | batched /s (wall) | batched /s (CPU) | one call /s (CPU) | p50 ms (CPU) | "
+        "p99 ms (CPU) | p99 ms (wall) | peak MB | start-up s (wall / CPU) | comments |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         note = (f"{r['single_n']} (subsample)" if r["system"] == "better-profanity"
@@ -169,10 +173,12 @@ def main() -> None:
     s = results[0]
     print()
     for r in results[1:]:
-        print(f"Steward / {r['system']} (CPU time): batched x{s['batched_cpu_per_s'] / r['batched_cpu_per_s']:.2f}, "
-              f"one call x{s['single_cpu_per_s'] / r['single_cpu_per_s']:.2f}, "
-              f"p99 x{s['p99_cpu_ms'] / r['p99_cpu_ms']:.2f}, memory x{s['peak_mb'] / r['peak_mb']:.2f}, "
-              f"start-up x{s['startup_cpu_s'] / r['startup_cpu_s']:.2f}")
+        print(
+            f"Steward / {r['system']} (CPU time): batched x{s['batched_cpu_per_s'] / r['batched_cpu_per_s']:.2f}, "
+            f"one call x{s['single_cpu_per_s'] / r['single_cpu_per_s']:.2f}, "
+            f"p99 x{s['p99_cpu_ms'] / r['p99_cpu_ms']:.2f}, memory x{s['peak_mb'] / r['peak_mb']:.2f}, "
+            f"start-up x{s['startup_cpu_s'] / r['startup_cpu_s']:.2f}"
+        )
     if a.json:
         print(json.dumps(results, indent=2))
 

@@ -21,7 +21,9 @@ ROWS = [
 
 def _jsonl(tmp_path: Path) -> Path:
     p = tmp_path / "in.jsonl"
-    p.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in ROWS) + "\n", encoding="utf-8")
+    p.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in ROWS) + "\n", encoding="utf-8"
+    )
     return p
 
 

@@ -107,7 +107,9 @@ def test_spanish_reply_to_english_post_is_judged_the_same(engine: Engine) -> Non
 
 
 def test_student_private_details_escalate_to_records(engine: Engine) -> None:
-    v = engine.judge("Everyone should know Jayden Cruz in 4th grade has an IEP for ADHD and was suspended")
+    v = engine.judge(
+        "Everyone should know Jayden Cruz in 4th grade has an IEP for ADHD and was suspended"
+    )
     assert (v.category, v.action) == ("privacy", "escalate")
 
 
@@ -118,7 +120,13 @@ def test_repeat_offender_goes_to_block_review(engine: Engine) -> None:
 
 
 def test_judge_many_equals_judge(engine: Engine) -> None:
-    texts = ["great game!", "f u c k this", "Vote Martinez for council!", "sh1t", "lo van a pagar caro"]
+    texts = [
+        "great game!",
+        "f u c k this",
+        "Vote Martinez for council!",
+        "sh1t",
+        "lo van a pagar caro",
+    ]
     one = [engine.judge(t) for t in texts]
     many = engine.judge_many(texts)
     assert [v.category for v in one] == [v.category for v in many]

@@ -49,7 +49,9 @@ def test_default_pack_cites_a_clause_on_every_rule_and_covers_the_categories() -
         ({"frobnicate": True}, "frobnicate"),
     ],
 )
-def test_errors_name_file_rule_and_field(tmp_path: Path, change: dict[str, object], field: str) -> None:
+def test_errors_name_file_rule_and_field(
+    tmp_path: Path, change: dict[str, object], field: str
+) -> None:
     path = _write(tmp_path, [{**GOOD, **change}])
     with pytest.raises(PackError) as err:
         RulePack.load(path)

@@ -73,11 +73,15 @@ def _fundraisers(raw: Any) -> tuple[Fundraiser, ...]:
         phrases = f.get("phrases") or ()
         if isinstance(phrases, str):
             phrases = [p.strip() for p in phrases.split(";") if p.strip()]
-        out.append(Fundraiser(str(f["name"]), tuple(phrases), _date(f.get("start")), _date(f.get("end"))))
+        out.append(
+            Fundraiser(str(f["name"]), tuple(phrases), _date(f.get("start")), _date(f.get("end")))
+        )
     return tuple(out)
 
 
-def context_of(row: dict[str, Any], fundraisers: dict[str, Any] | None = None, today: dt.date | None = None) -> Context:
+def context_of(
+    row: dict[str, Any], fundraisers: dict[str, Any] | None = None, today: dt.date | None = None
+) -> Context:
     """The engine :class:`Context` of an input row."""
     account = str(row.get("account") or "")
     funds = _fundraisers(row.get("fundraisers"))
@@ -105,7 +109,9 @@ def _load_fundraisers(path: str | None) -> dict[str, Any] | None:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", help="JSON Lines or CSV with id, text, optional post, lang, account; - for stdin")
+    p.add_argument(
+        "file", help="JSON Lines or CSV with id, text, optional post, lang, account; - for stdin"
+    )
     p.add_argument("--pack", help="rule pack YAML (default: the LPS pack)")
     p.add_argument("--model", help="model artifact (default: the shipped one)")
     p.add_argument("--fundraisers", help="YAML/JSON: account -> [{name, phrases, start, end}]")
@@ -127,7 +133,9 @@ def moderate_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
     out = open(a.output, "w", encoding="utf-8") if a.output else (stdout or sys.stdout)  # noqa: SIM115
     try:
         rows = list(read_items(a.file))
-        verdicts = engine.judge_many((str(r.get("text") or ""), context_of(r, funds, today)) for r in rows)
+        verdicts = engine.judge_many(
+            (str(r.get("text") or ""), context_of(r, funds, today)) for r in rows
+        )
         for r, v in zip(rows, verdicts, strict=True):
             rec: dict[str, Any] = {
                 "id": r.get("id"),
@@ -155,11 +163,16 @@ def eval_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
     from .engine import Engine
     from .evaluate import report
 
-    p = argparse.ArgumentParser(prog="steward moderate_eval", description="Evaluate on labeled comments.")
+    p = argparse.ArgumentParser(
+        prog="steward moderate_eval", description="Evaluate on labeled comments."
+    )
     _common(p)
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    p.add_argument("--public", action="store_true",
-                   help="evaluate the school test split and the public held-out sets, with peers")
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="evaluate the school test split and the public held-out sets, with peers",
+    )
     argv = list(argv)
     if "--public" in argv and not any(not x.startswith("-") for x in argv):
         argv = ["-", *argv]
@@ -179,7 +192,9 @@ def eval_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
     missing = [r.get("id") for r in rows if not r.get("label")]
     if missing:
         raise SystemExit(f"{len(missing)} rows have no 'label' (first: {missing[0]!r})")
-    verdicts = engine.judge_many((str(r.get("text") or ""), context_of(r, funds, today)) for r in rows)
+    verdicts = engine.judge_many(
+        (str(r.get("text") or ""), context_of(r, funds, today)) for r in rows
+    )
     crit = [str(r.get("criticism", "")).lower() in ("true", "1", "yes") for r in rows]
     rep = report(
         [str(r["label"]) for r in rows],
@@ -203,8 +218,11 @@ def train_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
     p.add_argument("--data", help="folder of the public data sets (default ../shared/data)")
     p.add_argument("--output", help="artifact path (default: the shipped artifact)")
     p.add_argument("--pack", help="rule pack whose lexicons are used")
-    p.add_argument("--cv", action="store_true",
-                   help="print k-fold figures of the whole engine on the school train split")
+    p.add_argument(
+        "--cv",
+        action="store_true",
+        help="print k-fold figures of the whole engine on the school train split",
+    )
     a = p.parse_args(list(argv))
     out = stdout or sys.stdout
     if a.cv:

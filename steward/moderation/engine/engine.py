@@ -41,8 +41,10 @@ class Engine:
         self._pattern_keys = {f"p{i}": key for i, (key, _) in enumerate(blocks)}
         self._patterns = (
             re.compile(
-                "|".join(f"(?P<p{i}>{'|'.join(f'(?:{p})' for p in pats)})"
-                         for i, (_, pats) in enumerate(blocks)),  # fmt: skip
+                "|".join(
+                    f"(?P<p{i}>{'|'.join(f'(?:{p})' for p in pats)})"
+                    for i, (_, pats) in enumerate(blocks)
+                ),  # fmt: skip
                 re.IGNORECASE,
             )
             if blocks
@@ -52,7 +54,9 @@ class Engine:
 
     # -- loading ---------------------------------------------------------------------------
     @classmethod
-    def load(cls, pack_path: Path | str | None = None, model_path: Path | str | None = None) -> Engine:
+    def load(
+        cls, pack_path: Path | str | None = None, model_path: Path | str | None = None
+    ) -> Engine:
         """Load (once per process and paths) the rule pack, its lexicons and the model.
 
         Without arguments the LPS default pack and the shipped model artifact are used. If the
@@ -122,7 +126,9 @@ class Engine:
             all_scores = self.model.score_many([p.model_tokens for p in preps])
         else:
             all_scores = [{} for _ in preps]
-        return [self._decide(p, s, c) for p, s, (_, c) in zip(preps, all_scores, batch, strict=True)]
+        return [
+            self._decide(p, s, c) for p, s, (_, c) in zip(preps, all_scores, batch, strict=True)
+        ]
 
     def _decide(self, prep: Prepared, scores: dict[str, float], ctx: Context) -> Verdict:
         norm, hits = prep.norm, list(prep.hits)
@@ -189,9 +195,13 @@ class Engine:
         shown = {k: round(v, 4) for k, v in sig.scores.items() if v}
         if rule is None:
             category, action, clause, reply, confirm = "ok", "keep", "—", None, False
-            ok = sig.scores.get("school.ok")
-            removable = max(sig.scores.get("abuse", 0.0), sig.scores.get("spam", 0.0))
-            confidence = ok if ok is not None else 1.0 - removable
+            # Confidence of "keep": one minus the strongest sign of any removable category.
+            removable = max(
+                (v for k, v in sig.scores.items()
+                 if k in ("abuse", "spam") or (k.startswith("school.") and k != "school.ok")),
+                default=0.0,
+            )  # fmt: skip
+            confidence = 1.0 - removable
             why = "no rule matched: kept (a public forum, clause 1.6; criticism is not a category)"
             rid = "default.keep"
         else:

@@ -28,12 +28,21 @@ class Report:
 
     def format(self) -> str:
         """Plain-text tables for a terminal."""
-        labels = [c for c in CATEGORIES if c in self.confusion or any(c in r for r in self.confusion.values())]
-        lines = [f"comments: {self.n}   macro-F1: {self.macro_f1:.3f}   accuracy: {self.accuracy:.3f}", ""]
+        labels = [
+            c
+            for c in CATEGORIES
+            if c in self.confusion or any(c in r for r in self.confusion.values())
+        ]
+        lines = [
+            f"comments: {self.n}   macro-F1: {self.macro_f1:.3f}   accuracy: {self.accuracy:.3f}",
+            "",
+        ]
         lines.append(f"{'category':<16}{'precision':>10}{'recall':>8}{'F1':>7}{'support':>9}")
         for c in labels:
             m = self.per_category[c]
-            lines.append(f"{c:<16}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{int(m['support']):>9}")
+            lines.append(
+                f"{c:<16}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{int(m['support']):>9}"
+            )
         lines += ["", "confusion (rows: label, columns: verdict)"]
         short = [c[:6] for c in labels]
         lines.append(" " * 16 + "".join(f"{s:>8}" for s in short))
@@ -42,9 +51,13 @@ class Report:
             lines.append(f"{c:<16}" + "".join(f"{row.get(d, 0):>8}" for d in labels))
         lines.append("")
         share = self.ok_removed / self.ok_n if self.ok_n else 0.0
-        lines.append(f"ok comments hidden or escalated: {self.ok_removed}/{self.ok_n} ({share:.1%})")
+        lines.append(
+            f"ok comments hidden or escalated: {self.ok_removed}/{self.ok_n} ({share:.1%})"
+        )
         if self.criticism_n:
-            lines.append(f"criticisms hidden or escalated: {self.criticism_removed}/{self.criticism_n}")
+            lines.append(
+                f"criticisms hidden or escalated: {self.criticism_removed}/{self.criticism_n}"
+            )
             for t in self.removed_criticisms:
                 lines.append(f"  REMOVED CRITICISM: {t}")
         return "\n".join(lines)
@@ -114,5 +127,9 @@ def binary_report(truth: Sequence[bool], predicted: Sequence[bool]) -> BinaryRep
     pr = tp / (tp + fp) if tp + fp else 0.0
     rc = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * pr * rc / (pr + rc) if pr + rc else 0.0
-    acc = sum(1 for t, p in zip(truth, predicted, strict=True) if t == p) / len(truth) if truth else 0.0
+    acc = (
+        sum(1 for t, p in zip(truth, predicted, strict=True) if t == p) / len(truth)
+        if truth
+        else 0.0
+    )
     return BinaryReport(len(truth), pr, rc, f1, acc)

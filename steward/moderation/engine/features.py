@@ -61,7 +61,9 @@ class Featurizer:
         self._bigrams = {g[2:]: i for g, i in vocab.items() if g.startswith("b:")}
 
     @classmethod
-    def fit(cls, docs: Iterable[Sequence[str]], *, max_features: int, min_df: int = 2) -> Featurizer:
+    def fit(
+        cls, docs: Iterable[Sequence[str]], *, max_features: int, min_df: int = 2
+    ) -> Featurizer:
         """Learn the vocabulary (most frequent n-grams by document frequency) and idf."""
         df: Counter[str] = Counter()
         n_docs = 0

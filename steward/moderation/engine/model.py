@@ -23,7 +23,9 @@ from .features import Featurizer
 __all__ = ["Head", "LinearModel", "DEFAULT_ARTIFACT"]
 
 #: The artifact shipped with the project.
-DEFAULT_ARTIFACT = Path(__file__).resolve().parent.parent / "models_artifacts" / "steward-linear.npz"
+DEFAULT_ARTIFACT = (
+    Path(__file__).resolve().parent.parent / "models_artifacts" / "steward-linear.npz"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +63,13 @@ class LinearModel:
                 cols.append((h.name, h.start, "sigmoid"))
             else:
                 for j, lab in enumerate(h.labels):
-                    cols.append((f"{h.name}.{lab}", h.start + j, "sigmoid" if h.kind == "ovr" else "softmax"))
+                    cols.append(
+                        (
+                            f"{h.name}.{lab}",
+                            h.start + j,
+                            "sigmoid" if h.kind == "ovr" else "softmax",
+                        )
+                    )
         out = np.empty_like(raw, dtype=np.float64)
         out[:] = 1.0 / (1.0 + np.exp(-raw.astype(np.float64)))
         for h in self.heads:

@@ -65,4 +65,6 @@ def prepare(lex: Lexicon, text: str, post: str = "", *, with_post: bool = True) 
     overlap = post_overlap(norm.tokens, stems) if post_norm is not None else None
     cats = {h.category for h in hits if not h.category.startswith("rule:")}
     extra = pseudo_tokens(text, cats, struct, overlap, with_post=with_post)
-    return Prepared(norm, hits, light, struct, tuple(spans), overlap, post_norm, norm.tokens + extra)
+    return Prepared(
+        norm, hits, light, struct, tuple(spans), overlap, post_norm, norm.tokens + extra
+    )

@@ -30,14 +30,18 @@ def _peers() -> dict[str, Callable[[Sequence[str]], list[bool]]]:
     try:
         from profanity_check import predict_prob
 
-        peers["alt-profanity-check"] = lambda texts: [bool(p >= 0.5) for p in predict_prob(list(texts))]
+        peers["alt-profanity-check"] = lambda texts: [
+            bool(p >= 0.5) for p in predict_prob(list(texts))
+        ]
     except ImportError:  # pragma: no cover - dev dependency missing
         pass
     try:
         from better_profanity import profanity
 
         profanity.load_censor_words()
-        peers["better-profanity"] = lambda texts: [bool(profanity.contains_profanity(t)) for t in texts]
+        peers["better-profanity"] = lambda texts: [
+            bool(profanity.contains_profanity(t)) for t in texts
+        ]
     except ImportError:  # pragma: no cover
         pass
     return peers
@@ -68,7 +72,9 @@ def run(engine: Engine | None = None, out: IO[str] | None = None) -> dict[str, A
     say("## School set, held-out test split\n")
     say("```\n" + rep.format() + "\n```\n")
     truth = [e.removable for e in sch]
-    rows.append(_row("school (test)", "steward", binary_report(truth, [v.category != "ok" for v in vs])))
+    rows.append(
+        _row("school (test)", "steward", binary_report(truth, [v.category != "ok" for v in vs]))
+    )
     for name, fn in peers.items():
         rows.append(_row("school (test)", name, binary_report(truth, fn([e.text for e in sch]))))
 

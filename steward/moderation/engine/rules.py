@@ -34,6 +34,9 @@ from .types import ACTIONS, CATEGORIES
 
 __all__ = ["PackError", "Condition", "Rule", "RulePack", "Signals", "CLAUSE_IDS", "DEFAULT_PACK"]
 
+# The C implementation of the *safe* loader when libyaml is there (5x faster start-up).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 #: The default pack shipped with the project (LPS policy).
 DEFAULT_PACK = Path(__file__).resolve().parent.parent / "rulepacks" / "lps" / "pack.yaml"
 
@@ -155,7 +158,7 @@ class RulePack:
         """Read and validate a pack file."""
         p = Path(path or DEFAULT_PACK)
         try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8"))
+            data = yaml.load(p.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a safe loader
         except (OSError, yaml.YAMLError) as exc:
             raise PackError(f"{p}: cannot read rule pack: {exc}") from exc
         return cls.from_mapping(data, p)
@@ -289,7 +292,9 @@ def _parse_cond(raw: Any, path: Path, rid: str, where: str, key: str) -> Conditi
         try:
             re.compile(p)
         except re.error as exc:
-            raise _err(path, rid, f"{where}.patterns", f"bad regular expression {p!r}: {exc}") from exc
+            raise _err(
+                path, rid, f"{where}.patterns", f"bad regular expression {p!r}: {exc}"
+            ) from exc
     pr = raw.get("prior_removals")
     if pr is not None and (not isinstance(pr, int) or isinstance(pr, bool) or pr < 0):
         raise _err(path, rid, f"{where}.prior_removals", "must be a non-negative integer")

@@ -142,22 +142,39 @@ def train(
     meta: dict[str, Any] = {
         "version": version,
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "features": {"word_ngrams": [1, 2], "char_wb_ngrams": [2, 5], "n_features": feat.n_features,
-                     "weighting": "sublinear tf x idf, l2"},  # fmt: skip
+        "features": {
+            "word_ngrams": [1, 2],
+            "char_wb_ngrams": [2, 5],
+            "n_features": feat.n_features,
+            "weighting": "sublinear tf x idf, l2",
+        },  # fmt: skip
         "config": {k: getattr(cfg, k) for k in dir(cfg) if not k.startswith("_")},
         "data": {
-            "davidson": {"rows": len(dav), "split": f"stratified 80/20 train part, seed {ds.SEED}",
-                         "source": "t-davidson/hate-speech-and-offensive-language @ cb50f7e",
-                         "licence": "MIT"},
-            "hatexplain": {"rows": len(hx), "split": "official train",
-                           "source": "Media-Bias-Group/MBIB 092-HateXplain.csv @ b9a887f; "
-                                     "hate-alert/HateXplain post_id_divisions.json @ 01d7422",
-                           "licence": "MIT"},
-            "youtube_spam": {"rows": len(yt), "split": f"stratified 80/20 train part, seed {ds.SEED}",
-                             "source": "tuliocasagrande/youtube-spam-experiment @ 12165f0",
-                             "licence": "CC BY 4.0"},
-            "school": {"rows": len(sch), "split": "steward/moderation/labeled/train.jsonl",
-                       "source": "written by the Steward team", "licence": "project licence"},
+            "davidson": {
+                "rows": len(dav),
+                "split": f"stratified 80/20 train part, seed {ds.SEED}",
+                "source": "t-davidson/hate-speech-and-offensive-language @ cb50f7e",
+                "licence": "MIT",
+            },
+            "hatexplain": {
+                "rows": len(hx),
+                "split": "official train",
+                "source": "Media-Bias-Group/MBIB 092-HateXplain.csv @ b9a887f; "
+                "hate-alert/HateXplain post_id_divisions.json @ 01d7422",
+                "licence": "MIT",
+            },
+            "youtube_spam": {
+                "rows": len(yt),
+                "split": f"stratified 80/20 train part, seed {ds.SEED}",
+                "source": "tuliocasagrande/youtube-spam-experiment @ 12165f0",
+                "licence": "CC BY 4.0",
+            },
+            "school": {
+                "rows": len(sch),
+                "split": "steward/moderation/labeled/train.jsonl",
+                "source": "written by the Steward team",
+                "licence": "project licence",
+            },
             "olid": "not used for training (licence not stated): evaluation only",
         },  # fmt: skip
         "school_cv_macro_f1": round(cv_f1, 4),
@@ -172,8 +189,13 @@ def train(
 
 
 def school_cross_validation(
-    *, folds: int = 5, pack_path: Path | None = None, model_path: Path | None = None,
-    config: TrainConfig | None = None, data_root: Path | None = None, log: Callable[[str], None] = print,
+    *,
+    folds: int = 5,
+    pack_path: Path | None = None,
+    model_path: Path | None = None,
+    config: TrainConfig | None = None,
+    data_root: Path | None = None,
+    log: Callable[[str], None] = print,
 ) -> list[tuple[ds.Example, Any]]:
     """Verdicts of the whole engine on the school *train* split, each comment judged by an engine
     none of whose heads saw it: per fold, the school head is refit, and the abuse and spam heads are
@@ -194,7 +216,9 @@ def school_cross_validation(
     ctxs = [Context(post=str(e.row.get("post", "")), lang=str(e.row.get("lang", "")),
                     account_kind=str(e.row.get("account_kind", ""))) for e in sch]  # fmt: skip
     feat = model.featurizer
-    x = feat.transform([prepare(lex, e.text, c.post).model_tokens for e, c in zip(sch, ctxs, strict=True)])
+    x = feat.transform(
+        [prepare(lex, e.text, c.post).model_tokens for e, c in zip(sch, ctxs, strict=True)]
+    )
     x_np = feat.transform(_tokens([e.text for e in sch], lex))
     y = np.array([e.label for e in sch])
     dav = ds.davidson("train", data_root)

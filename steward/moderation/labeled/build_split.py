@@ -66,7 +66,9 @@ def split(rows: list[dict[str, object]]) -> tuple[list[dict[str, object]], list[
     train, test = [], []
     for label in sorted(LABELS):
         group = [r for r in rows if r["label"] == label]
-        group.sort(key=lambda r: hashlib.sha1(str(r["id"]).encode(), usedforsecurity=False).hexdigest())
+        group.sort(
+            key=lambda r: hashlib.sha1(str(r["id"]).encode(), usedforsecurity=False).hexdigest()
+        )
         k = round(len(group) * TEST_SHARE)
         test.extend(group[:k])
         train.extend(group[k:])

@@ -10,7 +10,9 @@ from steward.moderation.engine.cli import moderate_main
 
 
 class Command(BaseCommand):
-    help = "Judge comments (JSON Lines or CSV with id, text, post, lang, account); one JSON line each."
+    help = (
+        "Judge comments (JSON Lines or CSV with id, text, post, lang, account); one JSON line each."
+    )
     requires_system_checks: list[str] = []
     requires_migrations_checks = False
 

@@ -22,7 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="date for fundraiser windows (YYYY-MM-DD)")
         parser.add_argument("--json", action="store_true", help="print JSON")
         parser.add_argument(
-            "--public", action="store_true",
+            "--public",
+            action="store_true",
             help="also evaluate the public held-out sets with the peer libraries (docs tables)",
         )
 

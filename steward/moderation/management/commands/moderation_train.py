@@ -15,10 +15,14 @@ class Command(BaseCommand):
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--data", help="folder of the public data sets (default ../shared/data)")
+        parser.add_argument(
+            "--data", help="folder of the public data sets (default ../shared/data)"
+        )
         parser.add_argument("--output", help="artifact path (default: the shipped artifact)")
         parser.add_argument("--pack", help="rule pack whose lexicons are used")
-        parser.add_argument("--cv", action="store_true", help="only print the school-set k-fold figures")
+        parser.add_argument(
+            "--cv", action="store_true", help="only print the school-set k-fold figures"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         argv: list[str] = []
