@@ -120,6 +120,22 @@ class StatusForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False)
 
 
+class FeeForm(forms.Form):
+    hours_search = forms.DecimalField(
+        label=_("Hours searching and compiling"), min_value=0, decimal_places=2
+    )
+    hours_redaction = forms.DecimalField(
+        label=_("Hours segregating and redacting"), min_value=0, decimal_places=2
+    )
+    hourly_rate_cents = forms.IntegerField(label=_("Hourly rate (cents)"), min_value=0)
+    rate_approval_reference = forms.CharField(
+        label=_("Supervisor of Records approval (above $25/hour)"), required=False
+    )
+    override_reason = forms.CharField(
+        label=_("Reason to charge despite a missed deadline"), required=False
+    )
+
+
 class ExportForm(forms.Form):
     recipient = forms.CharField(label=_("Recipient"), max_length=200)
     recipient_affiliation = forms.CharField(

@@ -285,6 +285,13 @@ class RecordsRequest(models.Model):
     initial_response_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    # PRR-6 fee estimate and PRR-2 fee lock (950 CMR 32.06(2)(c)): amounts in cents.
+    hours_search = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    hours_redaction = models.DecimalField(max_digits=6, decimal_places=2, default=0)
+    hourly_rate_cents = models.PositiveIntegerField(default=0)
+    rate_approval_reference = models.CharField(max_length=200, blank=True)
+    fee_cents = models.PositiveIntegerField(default=0)
+    fee_override_reason = models.TextField(blank=True)
     saved_searches = models.ManyToManyField(SavedSearch, blank=True, related_name="requests")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -16,6 +16,7 @@ import uuid
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -674,6 +675,72 @@ def request_set_status(
             before=before,
             after={"status": status},
             note=note,
+        )
+    return request
+
+
+FREE_HOURS = Decimal(2)  # municipal rule: no charge for the first 2 hours (PRR-6)
+RATE_CAP_CENTS = 2500  # $25/hour unless the Supervisor of Records approved more
+
+
+def fee_estimate_cents(
+    *, hours: Decimal, hourly_rate_cents: int, approval_reference: str = ""
+) -> int:
+    """PRR-6: first 2 hours free; the rate is capped at $25/hour without a Supervisor approval."""
+    rate = (
+        hourly_rate_cents if approval_reference.strip() else min(hourly_rate_cents, RATE_CAP_CENTS)
+    )
+    billable = max(Decimal(0), hours - FREE_HOURS)
+    return int((billable * rate).to_integral_value())
+
+
+def fees_locked(request: RecordsRequest, today: dt.date | None = None) -> bool:
+    """PRR-2: no fee may be charged when the initial response missed its 10-business-day deadline."""
+    today = today or timezone.localdate()
+    responded = request.initial_response_at
+    if responded is not None:
+        return timezone.localtime(responded).date() > request.due_date
+    return today > request.due_date
+
+
+def request_set_fee(
+    *,
+    actor: Any,
+    request: RecordsRequest,
+    hours_search: Decimal,
+    hours_redaction: Decimal,
+    hourly_rate_cents: int,
+    rate_approval_reference: str = "",
+    override_reason: str = "",
+) -> RecordsRequest:
+    """Record staff time and the fee (PRR-6). Blocked at $0 when the deadline was missed
+    (PRR-2, 950 CMR 32.06(2)(c)) unless a documented override reason is given."""
+    fee = fee_estimate_cents(
+        hours=hours_search + hours_redaction,
+        hourly_rate_cents=hourly_rate_cents,
+        approval_reference=rate_approval_reference,
+    )
+    if fee and fees_locked(request) and not override_reason.strip():
+        raise PolicyViolation(
+            "The initial response was not given within 10 business days: no fee may be charged "
+            "(950 CMR 32.06(2)(c)) without a documented override.",
+            field="fee",
+        )
+    with transaction.atomic():
+        before = {"fee_cents": request.fee_cents}
+        request.hours_search, request.hours_redaction = hours_search, hours_redaction
+        request.hourly_rate_cents, request.rate_approval_reference = (
+            hourly_rate_cents,
+            rate_approval_reference,
+        )
+        request.fee_cents, request.fee_override_reason = fee, override_reason
+        request.save()
+        audit(
+            actor=actor,
+            action="archive.request_fee_set",
+            obj=request,
+            before=before,
+            after={"fee_cents": fee, "override": override_reason},
         )
     return request
 

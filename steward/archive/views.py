@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from steward.archive import selectors, services
 from steward.archive.forms import (
     ExportForm,
+    FeeForm,
     HoldForm,
     PreserveForm,
     RecordsRequestForm,
@@ -216,6 +217,15 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "disclosures": req.disclosures.all(),
             "status_form": StatusForm(initial={"status": req.status}),
             "export_form": ExportForm(),
+            "fee_form": FeeForm(
+                initial={
+                    "hours_search": req.hours_search,
+                    "hours_redaction": req.hours_redaction,
+                    "hourly_rate_cents": req.hourly_rate_cents,
+                }
+            ),
+            "fees_locked": services.fees_locked(req),
+            "fee_dollars": f"{req.fee_cents / 100:.2f}",
             "searches": req.saved_searches.all(),
         },
     )
@@ -235,6 +245,10 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
                 )
+        elif action == "fee":
+            fee_form = FeeForm(request.POST)
+            if fee_form.is_valid():
+                services.request_set_fee(actor=request.user, request=req, **fee_form.cleaned_data)
         elif action == "propose":
             n = services.request_redactions_propose(actor=request.user, request=req)
             messages.success(request, _("%(n)s redactions found; review them below.") % {"n": n})

@@ -116,6 +116,12 @@ def test_request_workspace_flow(lps: District, client_as, tmp_path) -> None:  # 
     assert req.redactions.filter(status="applied").exists()
     page = c.get(reverse("archive:request_detail", args=[req.pk])).content.decode()
     assert "Kevin Nguyen" in page and "business days" in page
+    c.post(
+        reverse("archive:request_action", args=[req.pk, "fee"]),
+        {"hours_search": "3", "hours_redaction": "0", "hourly_rate_cents": "3000"},
+    )
+    req.refresh_from_db()
+    assert req.fee_cents in (0, 2500)  # 2500 if on time; a missed deadline keeps it at 0 (PRR-2)
     resp = c.post(
         reverse("archive:request_action", args=[req.pk, "export"]),
         {"recipient": "Eagle-Tribune", "purpose": "c.66 §10", "position": "RAO"},

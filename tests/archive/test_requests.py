@@ -162,3 +162,52 @@ def test_manual_redaction_span_checked(lps: District, fb_account: Account) -> No
         exemption="c.4 §7(26)(c)",
     )
     assert red.original == "bus" and red.status == Redaction.Status.APPLIED
+
+
+def test_fee_estimate_prr6() -> None:
+    from decimal import Decimal
+
+    # 3 hours at $30 with no approval: 1 billable hour at the $25 cap.
+    assert services.fee_estimate_cents(hours=Decimal(3), hourly_rate_cents=3000) == 2500
+    assert (
+        services.fee_estimate_cents(
+            hours=Decimal(3), hourly_rate_cents=3000, approval_reference="SPR-1"
+        )
+        == 3000
+    )
+    assert services.fee_estimate_cents(hours=Decimal("1.5"), hourly_rate_cents=2000) == 0
+
+
+def test_fee_blocked_after_missed_deadline_prr2(lps: District, fb_account: Account) -> None:
+    from decimal import Decimal
+
+    req = make_request(lps, fb_account)  # due 2026-02-02
+    officer = lps.user("records_officer")
+    with time_machine.travel(dt.datetime(2026, 2, 5, 12, tzinfo=EASTERN)):
+        with pytest.raises(PolicyViolation):
+            services.request_set_fee(
+                actor=officer,
+                request=req,
+                hours_search=Decimal(3),
+                hours_redaction=Decimal(1),
+                hourly_rate_cents=2000,
+            )
+        req = services.request_set_fee(
+            actor=officer,
+            request=req,
+            hours_search=Decimal(3),
+            hours_redaction=Decimal(1),
+            hourly_rate_cents=2000,
+            override_reason="Requester agreed in writing (ref 12)",
+        )
+        assert req.fee_cents == 4000
+    with time_machine.travel(dt.datetime(2026, 1, 20, 12, tzinfo=EASTERN)):
+        req2 = make_request(lps, fb_account)
+        services.request_set_fee(
+            actor=officer,
+            request=req2,
+            hours_search=Decimal(3),
+            hours_redaction=Decimal(0),
+            hourly_rate_cents=2000,
+        )
+        assert req2.fee_cents == 2000
