@@ -137,40 +137,12 @@ def make_items(
     return items
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--import-records", type=int, default=100_000)
-    parser.add_argument("--search-records", type=int, default=1_000_000)
-    parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--accounts", type=int, default=10)
-    parser.add_argument("--fresh", action="store_true", default=True)
-    parser.add_argument("--full-count", action="store_true", help="also time exact counts")
-    args = parser.parse_args()
-
-    url = os.environ.get("DATABASE_URL")
-    if url and url.startswith("postgres"):
-        ensure_pg_database(url, args.fresh)
-        engine = "postgresql"
-    else:
-        path = Path(tempfile.gettempdir()) / "steward-bench-archive.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-        engine = "sqlite"
-    setup_django(url)
-
-    from django.core.management import call_command
-    from django.db import connection
-
-    call_command("migrate", verbosity=0)
-
-    from steward.archive import services
-    from steward.archive.selectors import record_search_unscoped
+def accounts_create(args: argparse.Namespace) -> list:
     from steward.people.models import OrgUnit
     from steward.registry.models import Account
 
     unit = OrgUnit.objects.create(name="Lawrence Public Schools", kind="district")
-    accounts = [
+    return [
         Account.objects.create(
             platform="facebook",
             handle=f"bench{i}",
@@ -181,10 +153,16 @@ def main() -> None:
         )
         for i in range(args.accounts)
     ]
-    rng = random.Random(20261128)
-    vocab = vocabulary(20_000, rng)
-    weights = list(itertools.accumulate(1 / (rank + 1) ** 1.05 for rank in range(len(vocab))))
-    print(f"engine: {engine}  ({connection.vendor})")
+
+
+def fill(
+    args: argparse.Namespace,
+    accounts: list,
+    rng: random.Random,
+    vocab: list[str],
+    weights: list[float],
+) -> int:
+    from steward.archive import services
 
     # 1. import rate, including parsing-free build, hashing, insert and full-text indexing
     items = make_items(args.import_records, 0, rng, vocab, weights)
@@ -223,6 +201,56 @@ def main() -> None:
             f"  filled {total:,} records ({total / (time.perf_counter() - started + 1e-9):,.0f}/s overall)",
             flush=True,
         )
+    return total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--import-records", type=int, default=100_000)
+    parser.add_argument("--search-records", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--accounts", type=int, default=10)
+    parser.add_argument("--fresh", action="store_true", default=True)
+    parser.add_argument("--full-count", action="store_true", help="also time exact counts")
+    parser.add_argument(
+        "--reuse", action="store_true", help="search and verify the last bench database"
+    )
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL")
+    if url and url.startswith("postgres"):
+        ensure_pg_database(url, args.fresh and not args.reuse)
+        engine = "postgresql"
+    else:
+        path = Path(tempfile.gettempdir()) / "steward-bench-archive.sqlite3"
+        for suffix in ("", "-wal", "-shm") if not args.reuse else ():
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+        engine = "sqlite"
+    setup_django(url)
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+
+    from steward.archive import services
+    from steward.archive.selectors import record_search_unscoped
+    from steward.registry.models import Account
+
+    rng = random.Random(20261128)
+    vocab = vocabulary(20_000, rng)
+    weights = list(itertools.accumulate(1 / (rank + 1) ** 1.05 for rank in range(len(vocab))))
+    print(f"engine: {engine}  ({connection.vendor})")
+    if args.reuse:
+        from steward.archive.models import Record
+
+        accounts = list(Account.objects.filter(handle__startswith="bench"))
+        total = Record.objects.count()
+        print(f"reusing the bench database: {total:,} records")
+    else:
+        total = fill(args, accounts_create(args), rng, vocab, weights)
+        accounts = list(Account.objects.filter(handle__startswith="bench"))
     if engine == "sqlite":
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
