@@ -9,6 +9,7 @@ import yaml
 
 from steward.moderation.engine import Engine, PackError, RulePack
 from steward.moderation.engine.lexicon import Lexicon, LexiconError
+from steward.moderation.engine.normalize import normalize
 from steward.moderation.engine.rules import DEFAULT_PACK
 from steward.moderation.engine.types import CATEGORIES
 
@@ -86,3 +87,18 @@ def test_lexicon_errors_name_the_file_and_category(tmp_path: Path) -> None:
     bad.write_text("language: en\nswears: [heck]\n", encoding="utf-8")
     with pytest.raises(LexiconError, match="bad.yaml.*swears"):
         Lexicon.from_files([bad])
+
+
+def test_the_engine_has_no_django_import() -> None:
+    engine_dir = Path(__file__).resolve().parents[2] / "steward" / "moderation" / "engine"
+    offenders = [p.name for p in engine_dir.glob("*.py")
+                 if "import django" in p.read_text() or "from django" in p.read_text()]  # fmt: skip
+    assert offenders == []
+
+
+def test_all_lexicons_share_one_automaton_with_the_rule_phrases(tmp_path: Path) -> None:
+    path = _write(tmp_path, [{**GOOD, "when": {"phrases": ["lost dog"]}}])
+    eng = Engine.load(path)
+    hits = eng.lexicon.scan(eng.lexicon.resolve_masks(normalize("heck, lost dog near the school")))
+    assert {h.category for h in hits} == {"profanity", "rule:t.heck#when"}
+    assert Engine.load().lexicon.size > 1000
