@@ -235,7 +235,8 @@ def run_step(fake: Any, accounts: list[tuple[str, str]], url: str, *, rate: floa
     def drained() -> bool:
         open_events = WebhookEvent.objects.filter(pk__gt=event_floor, state__in=["received", "processing"]).exists()
         open_actions = PlatformAction.objects.filter(state__in=["pending", "running"]).exists()
-        return WebhookEvent.objects.filter(pk__gt=event_floor).count() >= n and not open_events and not open_actions
+        expected = sum(1 for code in status.values() if code == 200)
+        return WebhookEvent.objects.filter(pk__gt=event_floor).count() >= expected and not open_events and not open_actions
 
     try:
         stack.wait_until(drained, timeout=90, what="drain", every=0.25)
@@ -271,7 +272,8 @@ def run_step(fake: Any, accounts: list[tuple[str, str]], url: str, *, rate: floa
         "hides_expected": Decision.objects.filter(comment__comment_id__in=hides, outcome="hide").count(),
         "hides_done": len(to_action),
         "lost": len(acked_ok - archived),
-        "not_done": n - len(done_times),
+        "not_acked": n - len(acked_ok),
+        "not_done": len(acked_ok) - len(done_times),
         "drained": ok,
     }
 
@@ -280,7 +282,7 @@ def format_row(r: dict[str, Any]) -> str:
     return (f"offered {r['offered_eps']:>6.0f}/s  sustained {r['sustained_eps']:>6.1f}/s  "
             f"ack p50/95/99 {r['ack_ms']} ms  delivery→hide p50/95/99 {r['to_action_ms']} ms  "
             f"→decision {r['to_decision_ms']} ms  hides {r['hides_done']}/{r['hides_expected']}  lost {r['lost']}  "
-            f"not done {r['not_done']}  drained {r['drained']}  CPU/event web {r['cpu_ms_per_event_web']} ms "
+            f"not acked {r['not_acked']}  not done {r['not_done']}  drained {r['drained']}  CPU/event web {r['cpu_ms_per_event_web']} ms "
             f"workers {r['cpu_ms_per_event_workers']} ms  load {r['load_avg_before']}")  # fmt: skip
 
 
