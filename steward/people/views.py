@@ -149,8 +149,11 @@ def _run(request: HttpRequest, stash: dict[str, Any], *, dry_run: bool) -> Impor
         oneroster.Mapping.parse(stash["mapping"], name=stash.get("mapping_name", "mapping"))
         if stash.get("mapping") else None
     )
+    opt_outs = None
+    if stash["opt_outs"]:
+        with default_storage.open(f"{base}/opt_outs.csv", "rb") as fh:
+            opt_outs = fh.read()
     with default_storage.open(f"{base}/package.zip", "rb") as package:
-        opt_outs = default_storage.open(f"{base}/opt_outs.csv", "rb").read() if stash["opt_outs"] else None
         return roster_import(
             actor=request.user, package=package, dry_run=dry_run, mapping=mapping, opt_outs=opt_outs,
             deactivate_missing=stash["deactivate_missing"], source_label=stash["name"],
