@@ -6,6 +6,7 @@ Redis when CELERY_BROKER_URL is set.  Every integration is off until configured.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import dj_database_url
@@ -14,10 +15,10 @@ from steward.env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("STEWARD_VAR_DIR", str(BASE_DIR / "var")))
-try:  # the embedded default keeps its database, media and collected static files here
+# The embedded default keeps its database, media and collected static files here; a read-only
+# deployment sets its own paths.
+with contextlib.suppress(OSError):
     (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
-except OSError:  # a read-only deployment sets its own paths
-    pass
 
 DEBUG = env_bool("DEBUG", False)
 # The development key only works with DEBUG on; production must set SECRET_KEY (or SECRET_KEY_FILE).
