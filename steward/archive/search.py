@@ -23,7 +23,7 @@ from itertools import islice
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
@@ -129,7 +129,7 @@ def _ids_desc(terms: Sequence[Term], below: int | None, limit: int) -> list[int]
         return [row[0] for row in cur.fetchall()]
 
 
-SMALL = 20_000  # below this many text matches, handing the engine the whole id list is cheap
+SMALL = 5_000  # below this many text matches, handing the engine the whole id list is cheap
 MAX_CHUNK = 10_000  # SQLite allows 32,766 parameters per statement
 
 
@@ -187,11 +187,15 @@ def _matching_ids(qs: QuerySet[Any], terms: Sequence[Term], before: int | None) 
         )
         return
     filtered = bool(qs.query.where)
+    dated = "occurred_at" in str(qs.query.where)
     cursor, chunk = before, 500
     while True:
         if filtered:
             cand_qs = qs.filter(id__lt=cursor) if cursor is not None else qs
-            cands = list(cand_qs.order_by("-id").values_list("id", flat=True)[:chunk])
+            # With a date range, ordering by "id * 1" keeps SQLite from walking the primary key
+            # backwards through every newer row; it uses the occurred_at index and sorts the range.
+            order = (F("id") * 1).desc() if dated else F("id").desc()
+            cands = list(cand_qs.order_by(order).values_list("id", flat=True)[:chunk])
             if not cands:
                 return
             hits = _fts_among(terms, cands)
@@ -235,6 +239,23 @@ def page(qs: QuerySet[Any], query: str, *, limit: int = 50, before: int | None =
         r.pk: r for r in qs.model._default_manager.filter(id__in=ids).select_related("account")
     }
     return [by_id[i] for i in ids]
+
+
+def page_and_count(
+    qs: QuerySet[Any], query: str, *, limit: int = 50, cap: int = 1000
+) -> tuple[list[Any], int, bool]:
+    """The first page and the capped count in one pass over the matches (what the search page
+    shows first): returns (up to limit + 1 records, count up to cap, more than cap)."""
+    terms = parse_query(query)
+    if not terms:
+        n = qs[: cap + 1].count()
+        return list(qs.order_by("-id")[: limit + 1]), min(n, cap), n > cap
+    ids = list(islice(_matching_ids(qs, terms, None), max(cap, limit) + 1))
+    head = ids[: limit + 1]
+    by_id = {
+        r.pk: r for r in qs.model._default_manager.filter(id__in=head).select_related("account")
+    }
+    return [by_id[i] for i in head], min(len(ids), cap), len(ids) > cap
 
 
 def count_capped(qs: QuerySet[Any], query: str, *, cap: int = 1000) -> tuple[int, bool]:

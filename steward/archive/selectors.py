@@ -144,8 +144,10 @@ def record_search_page(
     """One page of results (newest first) with a capped count: what pages and the API show.
     Keyset paging: pass the last id of a page as ``before`` to get the next."""
     qs = apply_filters(records_for(user), filters or {})
-    rows = search.page(qs, query, limit=limit, before=before)
-    count, more = search.count_capped(qs, query, cap=count_cap) if before is None else (0, False)
+    if before is None:
+        rows, count, more = search.page_and_count(qs, query, limit=limit, cap=count_cap)
+    else:
+        rows, count, more = search.page(qs, query, limit=limit, before=before), 0, False
     return SearchPage(
         records=rows[:limit],
         count=count,
