@@ -58,7 +58,7 @@ def stack_env(extra: Mapping[str, str]) -> dict[str, str]:
 
 
 def start_worker(env: Mapping[str, str], *, concurrency: int = 2, log: Path, name: str = "w1") -> subprocess.Popen[bytes]:
-    cmd = [str(BIN / "celery"), "-A", "steward", "worker", "-l", "warning", "-c", str(concurrency),
+    cmd = [str(BIN / "celery"), "-A", "steward", "worker", "-l", os.environ.get("STEWARD_WORKER_LOGLEVEL", "warning"), "-c", str(concurrency),
            "-n", f"{name}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]  # fmt: skip
     return subprocess.Popen(cmd, cwd=ROOT, env=dict(env), stdout=log.open("ab"), stderr=subprocess.STDOUT,
                             start_new_session=True)  # fmt: skip
