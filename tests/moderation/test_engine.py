@@ -136,3 +136,9 @@ def test_judge_many_equals_judge(engine: Engine) -> None:
 def test_verdict_serializes(engine: Engine) -> None:
     d = engine.judge("sh*t").to_dict()
     assert d["category"] == "profanity" and d["evidence"]["spans"][0]["text"] == "sh*t"
+
+
+def test_empty_or_symbol_only_comments_are_kept(engine: Engine) -> None:
+    for text in ("", "   ", "!!! ???", "\u200b"):
+        v = engine.judge(text, Context(post=GAME_POST))
+        assert (v.category, v.action) == ("ok", "keep")

@@ -172,7 +172,8 @@ class Engine:
             post=has_post,
             language=lang,
         )
-        rule = next((r for r in self.pack.rules if r.matches(sig)), None)
+        # A comment with no words and no meaningful emoji (a photo, "!!!") gives no ground to act.
+        rule = next((r for r in self.pack.rules if r.matches(sig)), None) if norm.tokens else None
         spans = list(prep.struct_spans) + pattern_spans
         return self._verdict(norm, rule, sig, hits, spans, lang, fund)
 
