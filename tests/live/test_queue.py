@@ -208,3 +208,23 @@ def test_api_queue_and_decide(fb, fake, lps):
     assert other.get("/api/moderation/queue").json() == []
     status = c.get("/api/platforms/status").json()
     assert status["event_counts"]["done"] == 1
+
+
+@pytest.mark.parametrize("persona,sees", [
+    ("superintendent", True), ("media_officer", True), ("records_officer", True), ("principal_a", True),
+    ("principal_b", False), ("athletics_head", False), ("teacher_a", False), ("staff_b", False), ("outsider", False),
+])  # fmt: skip
+def test_comment_page_permission_matrix(fb, fake, client_as, persona, sees):
+    comment = _comment(fake, "fuck this shit")
+    c = client_as(persona)
+    assert c.get(f"/moderation/comments/{comment.pk}/").status_code == (200 if sees else 404)
+    queue = c.get("/moderation/?reason=auto_hidden")
+    assert queue.status_code == 200 and (comment.text.encode() in queue.content) == sees
+    r = c.post(f"/moderation/comments/{comment.pk}/decide/", {"outcome": "approve"})
+    assert r.status_code == (302 if sees else 404)
+
+
+def test_account_manager_moderates_own_account(fb, fake, client_as, lps):
+    fb.managers.add(lps.teacher_a)
+    comment = _comment(fake, "fuck this shit")
+    assert client_as("teacher_a").get(f"/moderation/comments/{comment.pk}/").status_code == 200
