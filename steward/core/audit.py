@@ -24,6 +24,8 @@ def _plain(value: Any) -> Any:
         return value.name or ""
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
     return value
 
 

@@ -25,3 +25,20 @@ def test_orgunit_paths_follow_moves(lps):
     lps.team_a.refresh_from_db()
     assert lps.team_a.is_within(lps.school_b)
     assert set(lps.school_b.descendants()) == {lps.school_b, lps.team_a}
+
+
+@pytest.mark.django_db
+def test_audit_stores_nested_dates_and_models_as_json(lps):
+    import datetime as dt
+
+    from django.db import transaction
+
+    from steward.core.audit import audit
+
+    with transaction.atomic():
+        event = audit(
+            actor=lps.user("media_officer"), action="core.test", obj=lps.school_a,
+            after={"window": {"until": dt.date(2027, 1, 31), "unit": lps.school_b}},
+        )
+    event.refresh_from_db()
+    assert event.after == {"window": {"until": "2027-01-31", "unit": {"id": lps.school_b.pk, "label": str(lps.school_b)}}}
