@@ -105,11 +105,16 @@ def _map_char(c: str) -> str:
 
 
 _REPEAT = re.compile(r"(.)\1{2,}")
+_LETTER_REPEAT = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def _double(m: re.Match[str]) -> str:
+    return m.group(1) * 2
 
 
 def _squeeze(tok: str) -> str:
     """Letters repeated three or more times count twice ("fuuuuck" -> "fuuck")."""
-    return _REPEAT.sub(r"\1\1", tok)
+    return _REPEAT.sub(_double, tok)
 
 
 def _finish(raw: str) -> str | None:
@@ -163,7 +168,7 @@ def normalize(text: str) -> NormText:
     Masked tokens keep ``*`` for the lexicon to resolve (see :mod:`lexicon`).
     """
     mapped, origin = _map_text(text)
-    has_repeat = _REPEAT.search(mapped) is not None
+    has_repeat = _LETTER_REPEAT.search(mapped) is not None
     toks: list[str] = []
     spans: list[tuple[int, int]] = []
     singles: list[int] = []  # indices in toks of single-letter tokens for run merging
