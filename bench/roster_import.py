@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -110,7 +111,7 @@ def main() -> None:
     from steward.people.oneroster import read_package, write_package
     from steward.people.services import roster_import
 
-    tmp = Path(tempfile.mkdtemp(prefix="steward-bench-"))
+    tmp = Path(tempfile.mkdtemp(prefix="steward-bench-"))  # removed at the end
     if connection.vendor == "sqlite":
         connection.settings_dict["TEST"]["NAME"] = str(tmp / "bench.sqlite3")  # a file, not :memory:
     else:  # its own scratch database, never the test suite's (which may be in use)
@@ -147,6 +148,7 @@ def main() -> None:
         assert not rows[1][2].changed, "re-import changed something"
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
