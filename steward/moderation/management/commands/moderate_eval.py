@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -35,4 +35,4 @@ class Command(BaseCommand):
         for flag in ("json", "public"):
             if opts.get(flag):
                 argv.append(f"--{flag}")
-        eval_main(argv, self.stdout._out)
+        eval_main(argv, cast("IO[str]", self.stdout._out))

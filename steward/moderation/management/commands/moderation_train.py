@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -31,4 +31,4 @@ class Command(BaseCommand):
                 argv += [f"--{key}", str(opts[key])]
         if opts.get("cv"):
             argv.append("--cv")
-        train_main(argv, self.stdout._out)
+        train_main(argv, cast("IO[str]", self.stdout._out))
