@@ -68,3 +68,20 @@ def test_meta_handshake_and_x_crc(accounts, client):
     assert r.status_code == 403
     r = client.get("/platforms/webhooks/x/", {"crc_token": "abc"})
     assert r.json() == x_crc_response("abc", "fake-x-consumer-secret")
+
+
+def test_connection_page_encrypts_the_token(lps, fake, client_as):
+    from steward.platforms.models import PlatformConnection
+    from steward.platforms.services import decrypt
+    from tests.live.conftest import connect
+
+    account = connect(lps, fake, "facebook")
+    url = f"/platforms/accounts/{account.pk}/connection/"
+    r = client_as("media_officer").post(url, {"platform_account_id": fake.accounts["facebook"],
+                                              "access_token": "new-secret-token", "base_url": fake.base_url("facebook")})  # fmt: skip
+    assert r.status_code == 302
+    conn = PlatformConnection.objects.get(account=account)
+    assert "new-secret-token" not in conn.access_token_encrypted
+    assert decrypt(conn.access_token_encrypted) == "new-secret-token"
+    assert b"new-secret-token" not in client_as("media_officer").get(url).content
+    assert client_as("principal_a").post(url, {"platform_account_id": "1"}).status_code == 403
