@@ -14,6 +14,11 @@ from steward.moderation.models import QueueItem
 router = Router()
 
 
+def _user(request: HttpRequest) -> Any:
+    """The user the token authenticated (ninja sets ``request.auth``)."""
+    return request.auth  # type: ignore[attr-defined]
+
+
 class CommentOut(Schema):
     id: int
     account_id: int
@@ -133,17 +138,17 @@ class AppealReviewIn(Schema):
 @router.get("/queue", response=list[QueueItemOut])
 def queue(request: HttpRequest, reason: str = "", account: int | None = None, unit: int | None = None) -> Any:
     """Open queue items (held, reported, escalated, auto_hidden, criticism_review, unsupported)."""
-    return list(selectors.queue_items_for(request.auth, reason=reason, account_id=account, unit_id=unit)[:500])
+    return list(selectors.queue_items_for(_user(request), reason=reason, account_id=account, unit_id=unit)[:500])
 
 
 @router.get("/queue/counts", response=dict[str, int])
 def queue_counts(request: HttpRequest) -> Any:
-    return selectors.queue_counts(request.auth)
+    return selectors.queue_counts(_user(request))
 
 
 @router.get("/comments/{pk}", response=CommentDetailOut)
 def comment(request: HttpRequest, pk: int) -> Any:
-    c = selectors.comment_get(user=request.auth, pk=pk)
+    c = selectors.comment_get(user=_user(request), pk=pk)
     history = selectors.author_history(c)
     return {
         "comment": c,
@@ -155,22 +160,22 @@ def comment(request: HttpRequest, pk: int) -> Any:
 
 @router.post("/comments/{pk}/decide", response={201: DecisionOut})
 def decide(request: HttpRequest, pk: int, body: DecideIn) -> Any:
-    c = selectors.comment_get(user=request.auth, pk=pk)
+    c = selectors.comment_get(user=_user(request), pk=pk)
     data = body.dict()
     if data["idempotency_key"]:
-        data["idempotency_key"] = f"api:{request.auth.pk}:{data['idempotency_key']}"
-    return 201, services.comment_decide(actor=request.auth, comment=c, **data)
+        data["idempotency_key"] = f"api:{_user(request).pk}:{data['idempotency_key']}"
+    return 201, services.comment_decide(actor=_user(request), comment=c, **data)
 
 
 @router.post("/comments/{pk}/report", response={201: QueueItemOut})
 def report(request: HttpRequest, pk: int, body: ReportIn) -> Any:
-    c = selectors.comment_get(user=request.auth, pk=pk)
-    return 201, services.comment_report(actor=request.auth, comment=c, note=body.note)
+    c = selectors.comment_get(user=_user(request), pk=pk)
+    return 201, services.comment_report(actor=_user(request), comment=c, note=body.note)
 
 
 @router.get("/decisions", response=list[DecisionOut])
 def decisions(request: HttpRequest, account: int | None = None, outcome: str = "") -> Any:
-    qs = selectors.decisions_for(request.auth).prefetch_related("actions")
+    qs = selectors.decisions_for(_user(request)).prefetch_related("actions")
     if account:
         qs = qs.filter(account_id=account)
     if outcome:
@@ -180,38 +185,38 @@ def decisions(request: HttpRequest, account: int | None = None, outcome: str = "
 
 @router.post("/decisions/{pk}/block", response={201: BlockOut})
 def block_propose(request: HttpRequest, pk: int, body: BlockIn) -> Any:
-    d = selectors.decision_get(user=request.auth, pk=pk)
-    return 201, services.block_propose(actor=request.auth, violation=d, reason=body.reason, clause=body.clause)
+    d = selectors.decision_get(user=_user(request), pk=pk)
+    return 201, services.block_propose(actor=_user(request), violation=d, reason=body.reason, clause=body.clause)
 
 
 @router.get("/blocks", response=list[BlockOut])
 def blocks(request: HttpRequest, state: str = "") -> Any:
-    qs = selectors.blocks_for(request.auth)
+    qs = selectors.blocks_for(_user(request))
     return list(qs.filter(state=state) if state else qs)
 
 
 @router.post("/blocks/{pk}/decide", response=BlockOut)
 def block_decide(request: HttpRequest, pk: int, body: BlockDecisionIn) -> Any:
-    b = selectors.block_get(user=request.auth, pk=pk)
-    return services.block_decide(actor=request.auth, proposal=b, approve=body.approve, review_by=body.review_by, note=body.note)
+    b = selectors.block_get(user=_user(request), pk=pk)
+    return services.block_decide(actor=_user(request), proposal=b, approve=body.approve, review_by=body.review_by, note=body.note)
 
 
 @router.post("/blocks/{pk}/lift", response=BlockOut)
 def block_lift(request: HttpRequest, pk: int, body: ReportIn) -> Any:
-    b = selectors.block_get(user=request.auth, pk=pk)
-    return services.block_lift(actor=request.auth, proposal=b, note=body.note)
+    b = selectors.block_get(user=_user(request), pk=pk)
+    return services.block_lift(actor=_user(request), proposal=b, note=body.note)
 
 
 @router.get("/appeals", response=list[AppealOut])
 def appeals(request: HttpRequest, state: str = "") -> Any:
-    qs = selectors.appeals_for(request.auth)
+    qs = selectors.appeals_for(_user(request))
     return list(qs.filter(state=state) if state else qs)
 
 
 @router.post("/appeals/{pk}/review", response=AppealOut)
 def appeal_review(request: HttpRequest, pk: int, body: AppealReviewIn) -> Any:
-    a = selectors.appeal_get(user=request.auth, pk=pk)
-    return services.appeal_review(actor=request.auth, appeal=a, reverse=body.reverse, reason=body.reason)
+    a = selectors.appeal_get(user=_user(request), pk=pk)
+    return services.appeal_review(actor=_user(request), appeal=a, reverse=body.reverse, reason=body.reason)
 
 
 __all__ = ["QueueItem", "router"]

@@ -63,8 +63,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def decisions(request: HttpRequest) -> HttpResponse:
     qs = selectors.decisions_for(request.user)
-    if _int(request.GET.get("account")):
-        qs = qs.filter(account_id=_int(request.GET.get("account")))
+    account_id = _int(request.GET.get("account"))
+    if account_id is not None:
+        qs = qs.filter(account_id=account_id)
     if request.GET.get("outcome"):
         qs = qs.filter(outcome=request.GET["outcome"])
     return render(request, "moderation/decisions.html", {"decisions": qs[:200], "outcomes": Decision.Outcome.choices})
@@ -164,7 +165,7 @@ def block_decide(request: HttpRequest, pk: int) -> HttpResponse:
     block = _get(selectors.block_get, user=request.user, pk=pk)
     form = BlockDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("moderation:blocks")
     try:
         services.block_decide(actor=request.user, proposal=block, approve=form.cleaned_data["approve"],

@@ -14,6 +14,11 @@ from steward.platforms import selectors, services
 router = Router()
 
 
+def _user(request: HttpRequest) -> Any:
+    """The user the token authenticated (ninja sets ``request.auth``)."""
+    return request.auth  # type: ignore[attr-defined]
+
+
 class EventOut(Schema):
     id: int
     platform: str
@@ -39,12 +44,12 @@ class StatusOut(Schema):
 
 @router.get("/status", response=StatusOut)
 def status(request: HttpRequest) -> Any:
-    return selectors.live_overview(user=request.auth)
+    return selectors.live_overview(user=_user(request))
 
 
 @router.get("/events", response=list[EventOut])
 def events(request: HttpRequest, state: str = "") -> Any:
-    qs = selectors.events_for(request.auth)
+    qs = selectors.events_for(_user(request))
     if state:
         qs = qs.filter(state=state)
     return list(qs[:500])
@@ -52,10 +57,10 @@ def events(request: HttpRequest, state: str = "") -> Any:
 
 @router.post("/events/{pk}/retry", response=EventOut)
 def event_retry(request: HttpRequest, pk: int) -> Any:
-    event = selectors.event_get(user=request.auth, pk=pk)
-    if not selectors.can_operate(request.auth):
+    event = selectors.event_get(user=_user(request), pk=pk)
+    if not selectors.can_operate(_user(request)):
         raise NotPermitted("Only the communications office retries events.")
-    services.event_retry(actor=request.auth, event=event)
+    services.event_retry(actor=_user(request), event=event)
     event.refresh_from_db()
     return event
 
@@ -64,8 +69,8 @@ def event_retry(request: HttpRequest, pk: int) -> Any:
 def action_retry(request: HttpRequest, pk: int) -> Any:
     from steward.moderation.services import action_retry as retry
 
-    action = selectors.action_get(user=request.auth, pk=pk)
-    if not selectors.can_operate(request.auth):
+    action = selectors.action_get(user=_user(request), pk=pk)
+    if not selectors.can_operate(_user(request)):
         raise NotPermitted("Only the communications office retries actions.")
-    action = retry(actor=request.auth, action=action)
+    action = retry(actor=_user(request), action=action)
     return {"id": action.pk, "state": action.state}

@@ -39,7 +39,7 @@ class ConnectionForm(forms.Form):
         self.instance = instance
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.instance is None and not data.get("access_token"):
             self.add_error("access_token", _("A new connection needs an access token."))
         return data

@@ -304,7 +304,7 @@ def _judge(done: IngestedEvent, item: PlatformEvent, account: Account) -> list[i
     from steward.moderation.services import decide_by_engine
 
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=done.comment_id)
+        comment = Comment.objects.select_for_update().get(pk=int(done.comment_id or 0))
         text = item.comment.text if item.comment is not None else None
         judge_it = (
             item.verb in (Verb.ADD, Verb.EDIT)
