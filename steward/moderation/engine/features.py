@@ -124,23 +124,49 @@ class Featurizer:
         return idx.astype(np.int32), val.astype(np.float32)
 
     def transform(self, docs: Iterable[Sequence[str]]) -> sparse.csr_matrix:
-        """Sparse matrix, one row per document (vectorized over the whole batch)."""
+        """Sparse matrix, one row per document (vectorized over the whole batch).
+
+        One pass over the tokens per document with the per-word cache inlined; the CSR matrix is
+        built directly from row pointers (no COO conversion), and tf-idf and the L2 norm are
+        applied to its data array in place.
+        """
+        cache = self._word_cache
+        word_ids = self._word_ids
+        bget = self._bigrams.get
         all_ids: list[int] = []
-        lens: list[int] = []
+        ext = all_ids.extend
+        app = all_ids.append
+        indptr = [0]
         for toks in docs:
-            ids = self.ids(toks)
-            all_ids.extend(ids)
-            lens.append(len(ids))
-        n = len(lens)
+            prev = None
+            for t in toks:
+                got = cache.get(t)
+                if got is None:
+                    got = word_ids(t)
+                ext(got)
+                if t[:2] == "__":
+                    continue
+                if prev is not None:
+                    bid = bget(prev + " " + t)
+                    if bid is not None:
+                        app(bid)
+                prev = t
+            indptr.append(len(all_ids))
+        n = len(indptr) - 1
         cols = np.fromiter(all_ids, np.int32, len(all_ids))
-        rows = np.repeat(np.arange(n, dtype=np.int32), lens)
         x = sparse.csr_matrix(
-            (np.ones(len(cols), np.float32), (rows, cols)), shape=(n, self.n_features)
+            (np.ones(len(cols), np.float32), cols, np.asarray(indptr, np.int64)),
+            shape=(n, self.n_features),
         )
         x.sum_duplicates()
-        x.data = (1.0 + np.log(x.data)) * self.idf[x.indices]
-        sq = x.multiply(x).sum(axis=1).A1
+        data = (1.0 + np.log(x.data)) * self.idf[x.indices]
+        lens = np.diff(x.indptr)
+        sq = np.zeros(n, np.float32)
+        nz = lens > 0
+        if data.size:
+            sq[nz] = np.add.reduceat(data * data, x.indptr[:-1][nz])
         norms = np.sqrt(sq, dtype=np.float32)
         norms[norms == 0] = 1.0
-        x = sparse.csr_matrix(sparse.diags(1.0 / norms) @ x, dtype=np.float32)
+        data /= np.repeat(norms, lens)
+        x.data = data.astype(np.float32, copy=False)
         return x
