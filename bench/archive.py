@@ -222,7 +222,12 @@ def main() -> None:
         ensure_pg_database(url, args.fresh and not args.reuse)
         engine = "postgresql"
     else:
-        path = Path(os.environ.get("STEWARD_BENCH_SQLITE", Path(tempfile.gettempdir()) / "steward-archive-bench.sqlite3"))
+        path = Path(
+            os.environ.get(
+                "STEWARD_BENCH_SQLITE",
+                Path(tempfile.gettempdir()) / "steward-archive-bench.sqlite3",
+            )
+        )
         for suffix in ("", "-wal", "-shm") if not args.reuse else ():
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{path}"
