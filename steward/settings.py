@@ -218,6 +218,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
+# Platforms (docs/live.md). Secrets may come from NAME_FILE. Webhooks are refused until set.
+META_APP_SECRET = env("META_APP_SECRET")
+META_VERIFY_TOKEN = env("META_VERIFY_TOKEN")
+X_CONSUMER_SECRET = env("X_CONSUMER_SECRET")
+TIKTOK_CLIENT_SECRET = env("TIKTOK_CLIENT_SECRET")
+STEWARD_LEASE_SECONDS = env_int("STEWARD_LEASE_SECONDS", 90)  # how long a worker holds an action
+POLL_INTERVAL_SECONDS = env_int("POLL_INTERVAL_SECONDS", 300)
+YOUTUBE_POLL_UNITS_PER_ACCOUNT = env_int("YOUTUBE_POLL_UNITS_PER_ACCOUNT", 2000)
+# Replies that hide a comment carry a short notice with an appeal link (records-and-law.md B).
+MODERATION_NOTICE_ON_HIDE = env_bool("MODERATION_NOTICE_ON_HIDE", False)
+
 # Platform tokens are encrypted at rest with this key (Fernet, urlsafe base64 of 32 bytes).
 STEWARD_TOKEN_KEY = env("STEWARD_TOKEN_KEY", "")
 
