@@ -132,7 +132,10 @@ class Lexicon:
     # -- matching --------------------------------------------------------------------------
     def resolve_masks(self, norm: NormText) -> NormText:
         """Replace masked tokens ("f***ing", "sh*t") by the lexicon word they most likely hide."""
-        if not any("*" in t for t in norm.tokens):
+        for t in norm.tokens:
+            if "*" in t:
+                break
+        else:
             return norm
         toks = list(norm.tokens)
         for i, tok in enumerate(toks):
@@ -155,6 +158,9 @@ class Lexicon:
         if self._empty or not norm.tokens:
             return []
         text = " " + norm.joined + " "
+        found = list(self._auto.iter(text))
+        if not found:
+            return []  # the common case: no word of any list, no token offsets needed
         starts: list[int] = []
         pos = 1
         for t in norm.tokens:
@@ -162,7 +168,7 @@ class Lexicon:
             pos += len(t) + 1
         raw: list[Hit] = []
         allowed: list[tuple[int, int]] = []
-        for end, (length, ents) in self._auto.iter(text):
+        for end, (length, ents) in found:
             s, e = end - length + 1, end  # inclusive char range in ``text``
             if text[s] == " ":
                 s += 1

@@ -54,31 +54,35 @@ class LinearModel:
         self.bias = bias.astype(np.float32)
         self.heads = tuple(heads)
         self.meta = meta or {}
+        self._cols: tuple[list[str], list[int]] | None = None
 
     # -- scoring ---------------------------------------------------------------------------
+    def _columns(self) -> tuple[list[str], list[int]]:
+        """Score names and their weight columns, computed once per model."""
+        got = self._cols
+        if got is None:
+            names: list[str] = []
+            idx: list[int] = []
+            for h in self.heads:
+                if h.kind == "binary":
+                    names.append(h.name)
+                    idx.append(h.start)
+                else:
+                    for j, lab in enumerate(h.labels):
+                        names.append(f"{h.name}.{lab}")
+                        idx.append(h.start + j)
+            got = (names, idx)
+            self._cols = got
+        return got
+
     def _to_scores(self, raw: np.ndarray) -> list[dict[str, float]]:
-        cols: list[tuple[str, int, str]] = []  # (score name, column, transform)
-        for h in self.heads:
-            if h.kind == "binary":
-                cols.append((h.name, h.start, "sigmoid"))
-            else:
-                for j, lab in enumerate(h.labels):
-                    cols.append(
-                        (
-                            f"{h.name}.{lab}",
-                            h.start + j,
-                            "sigmoid" if h.kind == "ovr" else "softmax",
-                        )
-                    )
-        out = np.empty_like(raw, dtype=np.float64)
-        out[:] = 1.0 / (1.0 + np.exp(-raw.astype(np.float64)))
+        names, idx = self._columns()
+        out = 1.0 / (1.0 + np.exp(-raw.astype(np.float64)))
         for h in self.heads:
             if h.kind == "softmax":
                 z = raw[:, h.start : h.start + len(h.labels)].astype(np.float64)
                 e = np.exp(z - z.max(axis=1, keepdims=True))
                 out[:, h.start : h.start + len(h.labels)] = e / e.sum(axis=1, keepdims=True)
-        names = [c[0] for c in cols]
-        idx = [c[1] for c in cols]
         return [dict(zip(names, row, strict=True)) for row in out[:, idx].tolist()]
 
     def score_one(self, tokens: Sequence[str]) -> dict[str, float]:

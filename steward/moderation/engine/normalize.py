@@ -173,32 +173,37 @@ def normalize(text: str) -> NormText:
     spans: list[tuple[int, int]] = []
     singles: list[int] = []  # indices in toks of single-letter tokens for run merging
     last_end = -1
+    add_tok, add_span = toks.append, spans.append
     for m in _TOKEN.finditer(mapped):
-        raw = m.group()
         s, e = m.span()
+        raw = mapped[s:e]
         if raw.isalpha():
             tok: str | None = _squeeze(raw) if has_repeat else raw
         else:
             tok = _finish(raw)
-        if tok is None:
+            if tok is None:
+                continue
+        # Spaced or dotted letters: "f u c k", "f.u.c.k", "f - u - c - k".
+        if len(tok) != 1 or not tok.isalpha():
+            if singles:
+                _merge_run(toks, spans, singles)
+                singles = []
+            add_tok(tok)
+            add_span((s, e) if origin is None else (origin[s], origin[e - 1] + 1))
+            last_end = e
             continue
         if origin is None:
             o_start, o_end = s, e
         else:
             o_start, o_end = origin[s], origin[e - 1] + 1
-        # Spaced or dotted letters: "f u c k", "f.u.c.k", "f - u - c - k".
-        if len(tok) == 1 and tok.isalpha():
-            gap = mapped[last_end:s] if last_end >= 0 else "\n"
-            if singles and len(gap) <= 3 and "\n" not in gap:
-                singles.append(len(toks))
-            else:
-                _merge_run(toks, spans, singles)
-                singles = [len(toks)]
-        elif singles:
+        gap = mapped[last_end:s] if last_end >= 0 else "\n"
+        if singles and len(gap) <= 3 and "\n" not in gap:
+            singles.append(len(toks))
+        else:
             _merge_run(toks, spans, singles)
-            singles = []
-        toks.append(tok)
-        spans.append((o_start, o_end))
+            singles = [len(toks)]
+        add_tok(tok)
+        add_span((o_start, o_end))
         last_end = e
     _merge_run(toks, spans, singles)
     return NormText(text, tuple(toks), tuple(spans))

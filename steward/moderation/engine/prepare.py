@@ -59,8 +59,9 @@ def prepare(lex: Lexicon, text: str, post: str = "", *, with_post: bool = True) 
     light = light_normalize(text)
     struct, spans = structural(light)
     struct["sig.name"] = 1.0 if looks_like_name(text) else 0.0
-    struct["sig.mine"] = 1.0 if own_case(text) else 0.0
-    struct["sig.request"] = 1.0 if asks_for_help(text) else 0.0
+    lower = text.lower()  # both patterns read the lower-cased text; fold it once
+    struct["sig.mine"] = 1.0 if own_case(lower, lowered=True) else 0.0
+    struct["sig.request"] = 1.0 if asks_for_help(lower, lowered=True) else 0.0
     post_norm, stems = _post(post) if post.strip() else (None, set())
     overlap = post_overlap(norm.tokens, stems) if post_norm is not None else None
     cats = {h.category for h in hits if not h.category.startswith("rule:")}

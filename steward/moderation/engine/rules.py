@@ -87,13 +87,23 @@ class Condition:
     post: bool | None = None
     language: str | None = None
     key: str = ""  # id used for the phrases/patterns of this block
+    # Score names of ``lexicon`` ("lex.<category>"), built once instead of per comment.
+    lex_keys: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lex_keys", tuple(f"lex.{c}" for c in self.lexicon))
 
     def holds(self, s: Signals) -> bool:
         """Whether every condition of the block holds for ``s``."""
-        if self.lexicon and not any(s.scores.get(f"lex.{c}", 0.0) >= 1 for c in self.lexicon):
-            return False
+        get = s.scores.get
+        if self.lex_keys:
+            for k in self.lex_keys:
+                if get(k, 0.0) >= 1:
+                    break
+            else:
+                return False
         for name, lo, hi in self.scores:
-            v = s.scores.get(name, 0.0)
+            v = get(name, 0.0)
             if v < lo or v > hi:
                 return False
         if self.phrases and self.key not in s.phrase_rules:
@@ -135,7 +145,12 @@ class Rule:
         """Whether the rule fires on ``s``."""
         if not self.when.holds(s):
             return False
-        return not self.any or any(c.holds(s) for c in self.any)
+        if not self.any:
+            return True
+        for c in self.any:  # noqa: SIM110 - a plain loop avoids a generator per comment
+            if c.holds(s):
+                return True
+        return False
 
     def conditions(self) -> list[Condition]:
         """The rule's condition blocks."""

@@ -44,8 +44,8 @@ def detect_language(tokens: Sequence[str], hint: str = "") -> str:
         h = hint.lower()[:2]
         if h in ("es", "en"):
             return h
-    es = sum(1 for t in tokens if t in _ES)
-    en = sum(1 for t in tokens if t in _EN)
+    es = sum(map(_ES.__contains__, tokens))
+    en = sum(map(_EN.__contains__, tokens))
     return "es" if es > en else "en"
 
 
@@ -200,14 +200,14 @@ _REQUEST = re.compile(
 )
 
 
-def asks_for_help(text: str) -> bool:
+def asks_for_help(text: str, *, lowered: bool = False) -> bool:
     """Whether ``text`` asks for help with, or reports an unanswered, individual matter."""
-    return bool(_REQUEST.search(text.lower()))
+    return bool(_REQUEST.search(text if lowered else text.lower()))
 
 
-def own_case(text: str) -> bool:
+def own_case(text: str, *, lowered: bool = False) -> bool:
     """Whether ``text`` speaks of the author's own child, job or account ("my son", "mi hija")."""
-    return bool(_MINE.search(text.lower()))
+    return bool(_MINE.search(text if lowered else text.lower()))
 
 
 _TWO_CAPS = re.compile(r"[A-ZÁÉÍÓÚÑ][^A-ZÁÉÍÓÚÑ]*[A-ZÁÉÍÓÚÑ]")
