@@ -117,8 +117,22 @@ def _squeeze(tok: str) -> str:
     return _REPEAT.sub(_double, tok)
 
 
+_finish_cache: dict[str, str | None] = {}
+
+
 def _finish(raw: str) -> str | None:
     """Turn a raw token (letters, digits, leet symbols) into its normalized form, or None."""
+    try:
+        return _finish_cache[raw]
+    except KeyError:
+        pass
+    out = _finish_uncached(raw)
+    if len(_finish_cache) < 50_000:
+        _finish_cache[raw] = out
+    return out
+
+
+def _finish_uncached(raw: str) -> str | None:
     raw = raw.lstrip(_STRIP_EDGE).rstrip("!|'’#+@.·•")
     if not raw:
         return None
@@ -147,6 +161,16 @@ def _map_text(text: str) -> tuple[str, list[int] | None]:
     ``text`` of every folded character."""
     if text.isascii():
         return text.lower(), None  # same length: positions are unchanged
+    # When every distinct character folds to exactly one character (accents, curly quotes,
+    # confusables), positions are unchanged too: fold with one translate, no per-character loop.
+    table = {}
+    for c in set(text):
+        m = _map_char(c)
+        if len(m) != 1:
+            break
+        table[ord(c)] = m
+    else:
+        return text.translate(table), None
     mapped: list[str] = []
     origin: list[int] = []
     prev_n = False
@@ -162,6 +186,19 @@ def _map_text(text: str) -> tuple[str, list[int] | None]:
     return "".join(mapped), origin
 
 
+def _single_run(words: list[str]) -> bool:
+    """Whether three or more single-letter words follow each other (a possible "f u c k")."""
+    run = 0
+    for w in words:
+        if len(w) == 1:
+            run += 1
+            if run >= 3:
+                return True
+        else:
+            run = 0
+    return False
+
+
 def normalize(text: str) -> NormText:
     """Normalize ``text`` into whole-word tokens with their original spans.
 
@@ -169,6 +206,14 @@ def normalize(text: str) -> NormText:
     """
     mapped, origin = _map_text(text)
     has_repeat = _LETTER_REPEAT.search(mapped) is not None
+    # Fast path, the common comment: only plain words (no digits, leet, masks), no letter
+    # repeated three times, no run of three single letters to merge. Same result as the loop.
+    found = [m.span() for m in _TOKEN.finditer(mapped)]
+    words = [mapped[s:e] for s, e in found]
+    if not has_repeat and "".join(words).isalpha() and not _single_run(words):
+        if origin is not None:
+            found = [(origin[s], origin[e - 1] + 1) for s, e in found]
+        return NormText(text, tuple(words), tuple(found))
     toks: list[str] = []
     spans: list[tuple[int, int]] = []
     singles: list[int] = []  # indices in toks of single-letter tokens for run merging
