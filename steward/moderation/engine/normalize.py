@@ -219,9 +219,7 @@ def normalize(text: str) -> NormText:
     singles: list[int] = []  # indices in toks of single-letter tokens for run merging
     last_end = -1
     add_tok, add_span = toks.append, spans.append
-    for m in _TOKEN.finditer(mapped):
-        s, e = m.span()
-        raw = mapped[s:e]
+    for (s, e), raw in zip(found, words, strict=True):
         if raw.isalpha():
             tok: str | None = _squeeze(raw) if has_repeat else raw
         else:
