@@ -131,6 +131,7 @@ def _ids_desc(terms: Sequence[Term], below: int | None, limit: int) -> list[int]
 
 SMALL = 5_000  # below this many text matches, handing the engine the whole id list is cheap
 MAX_CHUNK = 10_000  # SQLite allows 32,766 parameters per statement
+DATED_MAX = 200_000  # candidate ids of a date-range search kept in memory
 
 
 def _fts_count(terms: Sequence[Term], cap: int) -> int:
@@ -148,23 +149,31 @@ def _fts_count(terms: Sequence[Term], cap: int) -> int:
 def _fts_among(terms: Sequence[Term], ids: Sequence[int]) -> set[int]:
     """Which of ``ids`` (sorted, descending) match.
 
-    Reads the index over the id range the candidates span, one range scan, unless the candidates
-    are sparse in a wide range; then it probes them one by one (``rowid IN``), which is an index
-    seek each but expands a prefix query per probe.
+    Candidates are split into runs wherever they jump by more than 1,000 ids; a dense run is
+    checked with one range scan of the index, a sparse one by probing its ids (``rowid IN``),
+    an index seek each but one that expands a prefix query per probe.
     """
-    lo, hi = min(ids), max(ids)
+    runs: list[list[int]] = []
+    for i in ids:
+        if runs and runs[-1][-1] - i <= 1000:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
     col = "record_id" if is_postgres() else "rowid"
-    sql, params = _subquery(terms)
-    if hi - lo <= 20 * len(ids):
-        sql += f" AND {col} >= %s AND {col} <= %s"
-        params = [*params, lo, hi]
-    else:
-        sql += f" AND {col} IN ({', '.join(['%s'] * len(ids))})"
-        params = [*params, *ids]
-    wanted = set(ids)
+    found: set[int] = set()
     with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return {row[0] for row in cur.fetchall()} & wanted
+        for run in runs:
+            sql, params = _subquery(terms)
+            lo, hi = run[-1], run[0]
+            if hi - lo <= 20 * len(run):
+                sql += f" AND {col} >= %s AND {col} <= %s"
+                params = [*params, lo, hi]
+            else:
+                sql += f" AND {col} IN ({', '.join(['%s'] * len(run))})"
+                params = [*params, *run]
+            cur.execute(sql, params)
+            found.update(row[0] for row in cur.fetchall())
+    return found & set(ids)
 
 
 def _matching_ids(qs: QuerySet[Any], terms: Sequence[Term], before: int | None) -> Iterator[int]:
@@ -189,11 +198,28 @@ def _matching_ids(qs: QuerySet[Any], terms: Sequence[Term], before: int | None) 
     filtered = bool(qs.query.where)
     dated = "occurred_at" in str(qs.query.where)
     cursor, chunk = before, 500
+    dated_ids: list[int] | None = None
+    if filtered and dated:
+        # With a date range, ordering by "id * 1" keeps SQLite from walking the primary key
+        # backwards through every newer row: it uses the occurred_at index and sorts the range,
+        # once, keeping up to DATED_MAX candidate ids in memory.
+        dated_ids = list(
+            base.order_by((F("id") * 1).desc()).values_list("id", flat=True)[:DATED_MAX]
+        )
+        if len(dated_ids) == DATED_MAX:
+            dated_ids = None
+    offset = 0
     while True:
-        if filtered:
+        if dated_ids is not None:
+            cands = dated_ids[offset : offset + chunk]
+            offset += chunk
+            if not cands:
+                return
+            hits = _fts_among(terms, cands)
+            yield from (i for i in cands if i in hits)
+            done = offset >= len(dated_ids)
+        elif filtered:
             cand_qs = qs.filter(id__lt=cursor) if cursor is not None else qs
-            # With a date range, ordering by "id * 1" keeps SQLite from walking the primary key
-            # backwards through every newer row; it uses the occurred_at index and sorts the range.
             order = (F("id") * 1).desc() if dated else F("id").desc()
             cands = list(cand_qs.order_by(order).values_list("id", flat=True)[:chunk])
             if not cands:

@@ -129,6 +129,7 @@ def test_page_matches_full_search_in_every_strategy(lps: District, monkeypatch) 
             ("bus", {"account": lhs.pk}),
             ("route*", {"platform": "instagram"}),
             ('"bus route"', {}),
+            ("bus", {"date_from": "2020-01-01", "kind": "comment"}),
             ("nothing", {}),
             ("", {"account": fb.pk}),
         ]:
