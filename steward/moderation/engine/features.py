@@ -21,6 +21,7 @@ from scipy import sparse
 __all__ = ["Featurizer", "doc_grams"]
 
 _CHAR_MIN, _CHAR_MAX = 2, 5
+_CHAR_KS = tuple(range(_CHAR_MIN, _CHAR_MAX + 1))
 
 
 def _word_grams(tok: str) -> list[str]:
@@ -81,14 +82,12 @@ class Featurizer:
         if got is None:
             ids: list[int] = []
             if not tok.startswith("__"):
-                get = self._chars.get
+                # A word not seen before in this process: all its grams in one comprehension,
+                # looked up with one map() (no Python call per gram).
                 padded = f" {tok} "
                 n = len(padded)
-                for k in range(_CHAR_MIN, _CHAR_MAX + 1):
-                    for i in range(n - k + 1):
-                        j = get(padded[i : i + k])
-                        if j is not None:
-                            ids.append(j)
+                grams = [padded[i : i + k] for k in _CHAR_KS for i in range(n - k + 1)]
+                ids = [j for j in map(self._chars.get, grams) if j is not None]
             wid = self._words.get(tok)
             if wid is not None:
                 ids.append(wid)
