@@ -1,8 +1,8 @@
 """Who may authorize what in writing (1.3, 1.7, 1.8.e), and who may record or revoke it.
 
 Decisions (docs/registry.md):
-- Posting (1.3): the superintendent or a designee for district-level scopes (an account owned by the
-  district unit, or the district unit itself); a school leader for their school and everything in
+- Posting (1.3): the superintendent or a designee for district-level scopes (the district unit, or
+  a unit under it with no school or department between, such as a district-wide initiative); a school leader for their school and everything in
   it; a department head for their department and its programs. Nobody else, and not across: the
   superintendent does not sign a school's posting grants, the policy gives that to the school leader.
 - Messaging (1.7): the school leader or department head of a unit that holds the student (the
@@ -52,6 +52,12 @@ def _leads(person: Person, unit: OrgUnit, roles: frozenset[str] = StaffRole.UNIT
     return any(unit.is_within(u) for u in _led_units(person, roles))
 
 
+def is_district_level(unit: OrgUnit) -> bool:
+    """The district itself, and units under it with no school or department between them (a
+    district-wide initiative or program): 1.3 gives their posting to the Office of the Superintendent."""
+    return unit.kind == OrgUnit.Kind.DISTRICT or unit.school is None
+
+
 def scope_unit(*, account: Any = None, unit: OrgUnit | None = None) -> OrgUnit:
     """The unit a scope is about: the account's owning unit, or the unit itself."""
     return account.owning_unit if account is not None else unit  # type: ignore[return-value]
@@ -69,7 +75,7 @@ def check_grantor_authority(
             field="grantor",
         )
     if kind == Authorization.Kind.POSTING:
-        if target.kind == OrgUnit.Kind.DISTRICT:
+        if is_district_level(target):
             if not _holds(grantor, SUPERINTENDENT_OFFICE):
                 raise PolicyViolation(
                     _(

@@ -233,3 +233,22 @@ def test_audit_is_in_the_same_transaction(lps, monkeypatch):
     with pytest.raises(RuntimeError):
         grant(lps, "principal_a", unit=lps.school_a)
     assert not Authorization.objects.exists()
+
+
+@pytest.mark.django_db
+def test_district_level_initiative_is_the_superintendents_to_authorize(lps):
+    """An initiative directly under the district has no school leader or department head: 1.3
+    gives its posting authorizations to the Office of the Superintendent."""
+    from steward.authorizations.rules import check_grantor_authority, is_district_level
+    from steward.people.models import OrgUnit
+
+    initiative = OrgUnit.objects.create(name="Count Every Lancer", kind="initiative", parent=lps.district)
+    assert is_district_level(initiative)
+    assert not is_district_level(lps.team_a) and not is_district_level(lps.program)
+    check_grantor_authority(kind="posting", grantor=lps.superintendent, target=initiative)
+    with pytest.raises(PolicyViolation) as refused:
+        check_grantor_authority(kind="posting", grantor=lps.principal_a, target=initiative)
+    assert refused.value.clause == "1.3"
+    # ...and the superintendent still does not sign a school's grants.
+    with pytest.raises(PolicyViolation):
+        check_grantor_authority(kind="posting", grantor=lps.superintendent, target=lps.team_a)
