@@ -229,6 +229,14 @@ YOUTUBE_POLL_UNITS_PER_ACCOUNT = env_int("YOUTUBE_POLL_UNITS_PER_ACCOUNT", 2000)
 # Replies that hide a comment carry a short notice with an appeal link (records-and-law.md B).
 MODERATION_NOTICE_ON_HIDE = env_bool("MODERATION_NOTICE_ON_HIDE", False)
 
+# Archive: signed checkpoints (Ed25519, base64 raw key) and the periodic integrity work that a
+# Celery beat runs when a broker is configured (`celery -A steward beat`).
+STEWARD_ARCHIVE_SIGNING_KEY = env("STEWARD_ARCHIVE_SIGNING_KEY")
+CELERY_BEAT_SCHEDULE = {
+    "archive-checkpoint-daily": {"task": "steward.archive.checkpoint", "schedule": 24 * 3600},
+    "archive-verify-weekly": {"task": "steward.archive.verify", "schedule": 7 * 24 * 3600},
+}
+
 # Platform tokens are encrypted at rest with this key (Fernet, urlsafe base64 of 32 bytes).
 STEWARD_TOKEN_KEY = env("STEWARD_TOKEN_KEY", "")
 
