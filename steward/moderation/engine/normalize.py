@@ -221,11 +221,12 @@ def normalize(text: str) -> NormText:
     add_tok, add_span = toks.append, spans.append
     for (s, e), raw in zip(found, words, strict=True):
         if raw.isalpha():
-            tok: str | None = _squeeze(raw) if has_repeat else raw
+            tok = _squeeze(raw) if has_repeat else raw
         else:
-            tok = _finish(raw)
-            if tok is None:
+            finished = _finish(raw)
+            if finished is None:
                 continue
+            tok = finished
         # Spaced or dotted letters: "f u c k", "f.u.c.k", "f - u - c - k".
         if len(tok) != 1 or not tok.isalpha():
             if singles:
