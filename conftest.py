@@ -24,3 +24,19 @@ def client_as(lps: District):  # type: ignore[no-untyped-def]
         return client
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_postgres_sessions(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Worker processes and server threads started by the live tests may still hold a session on
+    the test database when the run ends; end them so that the database can be dropped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
