@@ -7,13 +7,15 @@ Redis when CELERY_BROKER_URL is set.  Every integration is off until configured.
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 import dj_database_url
 
-from steward.env import env, env_bool, env_int, env_list
+from steward.env import env, env_bool, env_int, env_list, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+load_env_file(Path(os.environ.get("STEWARD_ENV_FILE", BASE_DIR / ".env")))
 VAR_DIR = Path(env("STEWARD_VAR_DIR", str(BASE_DIR / "var")))
 # The embedded default keeps its database, media and collected static files here; a read-only
 # deployment sets its own paths.
