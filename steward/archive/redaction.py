@@ -304,85 +304,31 @@ class Redactor:
         return hits, maybe
 
     def _contacts(self, text: str, names_found: bool) -> tuple[list[Redaction], list[Redaction]]:
+        """E-mail addresses and phone numbers: certain when the roster knows them as a student's (or
+        the address is in a student domain, or a student is named beside it); otherwise held for a
+        person to decide."""
         hits: list[Redaction] = []
         maybe: list[Redaction] = []
+
+        def found(
+            m: re.Match[str], what: str, student: RosterStudent | None, *, domain: bool = False
+        ) -> None:
+            if student is not None:
+                bucket, reason = hits, f"{what} of a student in the roster"
+            elif domain:
+                bucket, reason = hits, "student e-mail domain"
+            elif names_found:
+                bucket, reason = hits, f"{what} given with a student's name"
+            else:
+                bucket, reason = maybe, f"{what} of unknown owner"
+            bucket.append(self._red("student_contact", text, m.start(), m.end(), reason, student))
+
         for m in EMAIL.finditer(text):
             addr = m.group().casefold()
-            student = self.emails.get(addr)
-            if student is not None:
-                hits.append(
-                    self._red(
-                        "student_contact",
-                        text,
-                        m.start(),
-                        m.end(),
-                        "e-mail address of a student in the roster",
-                        student,
-                    )
-                )
-            elif self.domains and addr.rsplit("@", 1)[1].endswith(self.domains):
-                hits.append(
-                    self._red(
-                        "student_contact", text, m.start(), m.end(), "student e-mail domain", None
-                    )
-                )
-            elif names_found:
-                hits.append(
-                    self._red(
-                        "student_contact",
-                        text,
-                        m.start(),
-                        m.end(),
-                        "e-mail address given with a student's name",
-                        None,
-                    )
-                )
-            else:
-                maybe.append(
-                    self._red(
-                        "student_contact",
-                        text,
-                        m.start(),
-                        m.end(),
-                        "e-mail address of unknown owner",
-                        None,
-                    )
-                )
+            in_domain = bool(self.domains) and addr.rsplit("@", 1)[1].endswith(self.domains)
+            found(m, "e-mail address", self.emails.get(addr), domain=in_domain)
         for m in PHONE.finditer(text):
-            student = self.phones.get(_digits(m.group())[-10:])
-            if student is not None:
-                hits.append(
-                    self._red(
-                        "student_contact",
-                        text,
-                        m.start(),
-                        m.end(),
-                        "phone number of a student in the roster",
-                        student,
-                    )
-                )
-            elif names_found:
-                hits.append(
-                    self._red(
-                        "student_contact",
-                        text,
-                        m.start(),
-                        m.end(),
-                        "phone number given with a student's name",
-                        None,
-                    )
-                )
-            else:
-                maybe.append(
-                    self._red(
-                        "student_contact",
-                        text,
-                        m.start(),
-                        m.end(),
-                        "phone number of unknown owner",
-                        None,
-                    )
-                )
+            found(m, "phone number", self.phones.get(_digits(m.group())[-10:]))
         return hits, maybe
 
     @staticmethod

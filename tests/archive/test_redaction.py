@@ -66,6 +66,11 @@ def test_contacts() -> None:
     assert "jpena@" not in r.text and "555-0142" not in r.text
     assert "info@lawrence.k12.ma.us" in r.text
     assert [c.original for c in r.candidates] == ["info@lawrence.k12.ma.us"]
+    assert [c.reason for c in r.candidates] == ["e-mail address of unknown owner"]
+    assert sorted(red.reason for red in r.redactions) == [
+        "e-mail address of a student in the roster",
+        "phone number of a student in the roster",
+    ]
 
 
 def test_contact_next_to_a_student_name_is_redacted() -> None:
