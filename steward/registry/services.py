@@ -23,20 +23,6 @@ from steward.registry import rules
 from steward.registry.handles import HandleProblem, check_account_address, handle_key
 from steward.registry.models import Account, AccountStatusChange
 
-AUDITED_FIELDS = (
-    "platform",
-    "handle",
-    "url",
-    "platform_account_id",
-    "display_name",
-    "owning_unit",
-    "kind",
-    "purpose",
-    "responsible_administrator",
-    "advisor",
-    "status",
-    "status_reason",
-)
 EDITABLE_FIELDS = (
     "platform",
     "handle",
@@ -49,6 +35,8 @@ EDITABLE_FIELDS = (
     "responsible_administrator",
     "advisor",
 )
+# What the audit trail records of an entry: its editable facts and its lifecycle state.
+AUDITED_FIELDS = (*EDITABLE_FIELDS, "status", "status_reason")
 _UNSET: Any = object()
 
 
