@@ -23,10 +23,9 @@ with contextlib.suppress(OSError):
     (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-# The development key only works with DEBUG on; production must set SECRET_KEY (or SECRET_KEY_FILE).
-SECRET_KEY = env("SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
-if not SECRET_KEY:
-    SECRET_KEY = "dev-only-insecure-key-change-me"  # noqa: S105 - check --deploy flags it
+# Production must set SECRET_KEY (or SECRET_KEY_FILE); the short development fallback is what
+# `check --deploy` flags (security.W009) when it is forgotten.
+SECRET_KEY = env("SECRET_KEY") or "dev-only-insecure-key-change-me"  # noqa: S105
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
