@@ -215,6 +215,12 @@ def record_append(**fields: Any) -> Record:
     return _append([_build(**fields)])[0]
 
 
+def records_append(many: Sequence[dict[str, Any]]) -> list[Record]:
+    """Append many record versions in one transaction: one chain-head lock per account, one
+    multi-row insert (the live pipeline's batches). Same keyword fields as :func:`record_append`."""
+    return _append([_build(**fields) for fields in many])
+
+
 def record_version_append(
     *,
     previous: Record,
