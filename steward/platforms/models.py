@@ -20,8 +20,8 @@ class PlatformConnection(models.Model):
     """How Steward talks to one registered account on its platform: ids, an encrypted access token,
     and (for Meta and X) the app whose secret signs the webhooks.
 
-    ``access_token_encrypted`` is a Fernet token under ``STEWARD_TOKEN_KEY``; the plaintext never
-    touches the database. ``base_url`` points the connector at the fake platform server in demos
+    ``access_token_encrypted`` (and ``refresh_token_encrypted``) are Fernet tokens under
+    ``STEWARD_TOKEN_KEY``; the plaintext never touches the database. ``base_url`` points the connector at the fake platform server in demos
     and tests; empty means the platform's real API.
     """
 
@@ -39,6 +39,14 @@ class PlatformConnection(models.Model):
     app_id = models.CharField(max_length=100, blank=True)
     app_secret_encrypted = models.TextField(blank=True, help_text="Meta app secret / X consumer secret, encrypted.")
     access_token_encrypted = models.TextField(blank=True)
+    # OAuth (Google, X): the refresh token, encrypted like the access token, and when the access
+    # token runs out; Steward refreshes a few minutes before. Empty/None for pasted tokens and for
+    # Meta Page tokens, which do not expire.
+    refresh_token_encrypted = models.TextField(blank=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    connected_via = models.CharField(
+        max_length=10, choices=[("token", _("Pasted token")), ("oauth", _("Sign-in (OAuth)"))], default="token"
+    )
     base_url = models.URLField(max_length=300, blank=True, help_text="Override the API base URL (fake server).")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     last_error = models.TextField(blank=True)

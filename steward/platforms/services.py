@@ -6,6 +6,7 @@ pure Python; this module is where Django settings, the database and the audit lo
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib
 import logging
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from steward.core.audit import audit
 from steward.core.errors import PolicyViolation
+from steward.platforms import oauth as oauthlib
 from steward.platforms import secrets as secretlib
 from steward.platforms.base import BaseClient
 from steward.platforms.models import PlatformConnection, WebhookEvent, WebhookRejection
@@ -76,37 +78,61 @@ def connection_save(
     app_id: str = "",
     page_id: str = "",
     base_url: str = "",
+    refresh_token: str = "",
+    token_expires_at: dt.datetime | None = None,
+    via: str = "token",
+    scopes: tuple[str, ...] = (),
 ) -> PlatformConnection:
     """Connect (or reconnect) an account: an admin pastes the token, or the OAuth callback passes it.
 
     Empty ``access_token``/``app_secret`` keep the stored ones, so editing ids never asks for the
-    secret again. The plaintext is encrypted before it reaches the database.
+    secret again. The plaintext is encrypted before it reaches the database. A new pasted token
+    drops the stored refresh token and expiry (they belonged to the old one).
     """
     if account.platform not in CLIENT_CLASSES:
         raise PolicyViolation(f"Steward has no connector for {account.get_platform_display()}.")
+    platform_account_id = str(platform_account_id).strip()
     with transaction.atomic():
         conn = PlatformConnection.objects.select_for_update().filter(account=account).first()
+        taken = (
+            PlatformConnection.objects.filter(platform=account.platform, platform_account_id=platform_account_id)
+            .exclude(account=account)
+            .select_related("account")
+            .first()
+        )
+        if taken is not None:
+            raise PolicyViolation(
+                f"{account.get_platform_display()} id {platform_account_id} is already connected to "
+                f"the registry entry {taken.account}."
+            )
         created = conn is None
         if conn is None:
             conn = PlatformConnection(account=account, platform=account.platform, connected_by=actor)
-        conn.platform_account_id = str(platform_account_id).strip()
+        conn.platform_account_id = platform_account_id
         conn.app_id, conn.page_id, conn.base_url = app_id, page_id, base_url
         if access_token:
             conn.access_token_encrypted = encrypt(access_token)
+            conn.refresh_token_encrypted = encrypt(refresh_token)
+            conn.token_expires_at = token_expires_at
+            conn.connected_via = via
+            if actor is not None:
+                conn.connected_by = actor
         if app_secret:
             conn.app_secret_encrypted = encrypt(app_secret)
         conn.status = PlatformConnection.Status.ACTIVE
         conn.last_error = ""
+        conn.throttled_until = None
         conn.save()
         if not account.platform_account_id:
             Account.objects.filter(pk=account.pk).update(platform_account_id=conn.platform_account_id)
-        audit(
-            actor=actor,
-            action="platforms.connection_created" if created else "platforms.connection_updated",
-            obj=conn,
-            clause="1.4",
-            after={"platform_account_id": conn.platform_account_id, "token_changed": bool(access_token)},
-        )
+        after: dict[str, Any] = {"platform_account_id": conn.platform_account_id, "token_changed": bool(access_token)}
+        if via == "oauth":
+            action = "platforms.connection_authorized"
+            after.update(via="oauth", scopes=list(scopes), expires_at=token_expires_at,
+                         refresh_token=bool(refresh_token), page_id=page_id)  # fmt: skip
+        else:
+            action = "platforms.connection_created" if created else "platforms.connection_updated"
+        audit(actor=actor, action=action, obj=conn, clause="1.4", after=after)
     _CLIENTS.pop(conn.pk, None)
     from steward.platforms.pipeline import caches_clear
 
@@ -119,6 +145,137 @@ def connection_mark(*, conn: PlatformConnection, status: str, error: str = "") -
     """The pipeline saw an auth failure: an admin must reconnect."""
     PlatformConnection.objects.filter(pk=conn.pk).update(status=status, last_error=error[:2000])
     _CLIENTS.pop(conn.pk, None)
+
+
+# -- connecting with the platform's sign-in (OAuth) ---------------------------------------------
+
+#: Settings (or environment variables) per provider: client id, client secret, and the URLs that
+#: default to the real endpoints in :data:`oauth.DEFAULT_URLS` (the fake server in demos and tests).
+OAUTH_SETTINGS = {
+    "meta": {"client_id": "META_APP_ID", "client_secret": "META_APP_SECRET",
+             "authorize": "META_OAUTH_DIALOG_URL", "token": "META_OAUTH_TOKEN_URL", "api": "META_GRAPH_URL"},
+    "google": {"client_id": "GOOGLE_OAUTH_CLIENT_ID", "client_secret": "GOOGLE_OAUTH_CLIENT_SECRET",
+               "authorize": "GOOGLE_OAUTH_AUTHORIZE_URL", "token": "GOOGLE_OAUTH_TOKEN_URL", "api": "YOUTUBE_API_URL"},
+    "x": {"client_id": "X_OAUTH_CLIENT_ID", "client_secret": "X_OAUTH_CLIENT_SECRET",
+          "authorize": "X_OAUTH_AUTHORIZE_URL", "token": "X_OAUTH_TOKEN_URL", "api": "X_API_URL"},
+}  # fmt: skip
+#: Refresh an access token this long before it runs out, so no call goes out with a dead one.
+REFRESH_MARGIN = dt.timedelta(minutes=5)
+
+
+def oauth_available(platform: str) -> bool:
+    """Whether the platform signs in with OAuth at all (TikTok: tokens are pasted)."""
+    return platform in oauthlib.PROVIDER_FOR_PLATFORM
+
+
+def oauth_provider(platform: str) -> oauthlib.Provider:
+    """The configured provider for ``platform``; a clear error naming the settings if it is not."""
+    name = oauthlib.PROVIDER_FOR_PLATFORM.get(platform)
+    if name is None:
+        raise PolicyViolation(f"{platform} has no documented sign-in flow; paste its access token instead.")
+    names = OAUTH_SETTINGS[name]
+    client_id, client_secret = _setting(names["client_id"]), _setting(names["client_secret"])
+    if not client_id or not client_secret:
+        raise PolicyViolation(
+            f"Connecting with {oauthlib.PROVIDER_NAMES[name]} is not configured: set "
+            f"{names['client_id']} and {names['client_secret']}."
+        )
+    urls = oauthlib.DEFAULT_URLS[name]
+    return oauthlib.Provider(
+        name=name,
+        client_id=client_id,
+        client_secret=client_secret,
+        authorize_url=_setting(names["authorize"]) or urls["authorize"],
+        # Meta's token endpoint lives on the Graph API: follow META_GRAPH_URL unless set apart.
+        token_url=_setting(names["token"])
+        or (f"{_setting(names['api']).rstrip('/')}/oauth/access_token" if name == "meta" and _setting(names["api"]) else urls["token"]),
+        api_base_url=(_setting(names["api"]) or urls["api"]).rstrip("/"),
+    )
+
+
+def connection_oauth_begin(*, account: Account, redirect_uri: str) -> tuple[str, dict[str, str]]:
+    """The authorize URL to send the browser to, and what the callback must find in the session
+    (``state`` against forged callbacks, the PKCE verifier that proves the code is ours)."""
+    provider = oauth_provider(account.platform)
+    state = oauthlib.new_state()
+    verifier, challenge = oauthlib.pkce_pair() if provider.uses_pkce else ("", "")
+    url = oauthlib.authorization_url(
+        provider, platform=account.platform, redirect_uri=redirect_uri, state=state, code_challenge=challenge
+    )
+    return url, {"state": state, "verifier": verifier, "redirect_uri": redirect_uri}
+
+
+def connection_oauth_complete(
+    *, actor: Any, account: Account, code: str, redirect_uri: str, code_verifier: str = ""
+) -> PlatformConnection:
+    """Exchange the code, find the registered account among what the sign-in grants, and store
+    its token (encrypted) and refresh token; audited as ``platforms.connection_authorized``.
+    Any failure raises :class:`~steward.platforms.oauth.OAuthError` (or another
+    :class:`PlatformError`) and changes nothing."""
+    provider = oauth_provider(account.platform)
+    tokens = oauthlib.exchange_code(provider, code=code, redirect_uri=redirect_uri, code_verifier=code_verifier)
+    existing = getattr(account, "connection", None)
+    expected = (existing.platform_account_id if existing else "") or account.platform_account_id
+    grant = oauthlib.grant_for(provider, tokens, platform=account.platform, expected_id=expected, now=timezone.now())
+    default_api = oauthlib.DEFAULT_URLS[provider.name]["api"]
+    base_url = provider.api_base_url if provider.api_base_url != default_api.rstrip("/") else ""
+    return connection_save(
+        actor=actor,
+        account=account,
+        platform_account_id=grant.platform_account_id,
+        access_token=grant.access_token,
+        app_id=provider.client_id if provider.name == "meta" else (existing.app_id if existing else ""),
+        page_id=grant.page_id,
+        base_url=base_url,
+        refresh_token=grant.refresh_token,
+        token_expires_at=grant.expires_at,
+        via="oauth",
+        scopes=grant.scopes,
+    )
+
+
+def connection_refresh(*, conn: PlatformConnection, force: bool = False) -> PlatformConnection:
+    """Get a new access token with the stored refresh token, if the current one is about to expire.
+
+    The row stays locked during the call to the provider: X rotates refresh tokens, so two workers
+    refreshing at once would each invalidate the other's, and the connection would be lost. The
+    second worker waits, then finds the token fresh and does nothing. A refused refresh (revoked,
+    expired) marks the connection *needs reconnecting* and raises :class:`AuthError`.
+    """
+    from steward.platforms.errors import AuthError
+
+    refused: oauthlib.OAuthError | None = None
+    with transaction.atomic():
+        locked = PlatformConnection.objects.select_for_update().get(pk=conn.pk)
+        if not locked.refresh_token_encrypted:
+            return locked
+        now = timezone.now()
+        if not force and (locked.token_expires_at is None or locked.token_expires_at - now > REFRESH_MARGIN):
+            return locked
+        provider = oauth_provider(locked.platform)
+        try:
+            tokens = oauthlib.refresh(provider, refresh_token=decrypt(locked.refresh_token_encrypted))
+        except oauthlib.OAuthError as exc:
+            # Recorded and committed before raising: the status page must say "reconnect".
+            refused = exc
+            locked.status = PlatformConnection.Status.NEEDS_RECONNECT
+            locked.last_error = f"the refresh token was refused; reconnect the account: {exc}"[:2000]
+            locked.save(update_fields=["status", "last_error", "updated_at"])
+            audit(actor=None, action="platforms.token_refresh_failed", obj=locked, clause="1.4",
+                  after={"error": str(exc)})  # fmt: skip
+        else:
+            # Saved under the same lock: X has already invalidated the refresh token just used.
+            locked.access_token_encrypted = encrypt(tokens.access_token)
+            locked.refresh_token_encrypted = encrypt(tokens.refresh_token)
+            locked.token_expires_at = tokens.expires_at(now)
+            locked.save(update_fields=["access_token_encrypted", "refresh_token_encrypted",
+                                       "token_expires_at", "updated_at"])  # fmt: skip
+            audit(actor=None, action="platforms.token_refreshed", obj=locked, clause="1.4",
+                  after={"expires_at": locked.token_expires_at})  # fmt: skip
+    _CLIENTS.pop(conn.pk, None)
+    if refused is not None:
+        raise AuthError(locked.last_error, platform=locked.platform) from refused
+    return locked
 
 
 # -- clients -------------------------------------------------------------------------------------
@@ -134,7 +291,11 @@ def client_class(platform: str) -> type[BaseClient]:
 
 def client_for(conn: PlatformConnection) -> BaseClient:
     """A client for ``conn``, reused within the process so that its throttle remembers the
-    platform's last rate-limit answer; rebuilt when the connection changes."""
+    platform's last rate-limit answer; rebuilt when the connection changes. An OAuth token about
+    to expire is refreshed first."""
+    expires = conn.token_expires_at
+    if conn.refresh_token_encrypted and expires is not None and expires - timezone.now() <= REFRESH_MARGIN:
+        conn = connection_refresh(conn=conn)
     stamp = (conn.updated_at, conn.access_token_encrypted, conn.base_url)
     with _CLIENTS_LOCK:
         cached = _CLIENTS.get(conn.pk)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("live/events/<int:pk>/retry/", views.event_retry, name="event_retry"),
     path("live/actions/<int:pk>/retry/", views.action_retry, name="action_retry"),
     path("accounts/<int:account_pk>/connection/", views.connection_edit, name="connection_edit"),
+    path("accounts/<int:account_pk>/connection/oauth/", views.oauth_start, name="oauth_start"),
+    path("oauth/<str:provider>/callback/", views.oauth_callback, name="oauth_callback"),
 ]

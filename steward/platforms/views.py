@@ -20,11 +20,14 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from steward.core.errors import NotPermitted, PolicyViolation
+from steward.platforms import oauth as oauthlib
 from steward.platforms import selectors, services
+from steward.platforms.errors import PlatformError
 from steward.platforms.forms import ConnectionForm
 from steward.platforms.signatures import meta_challenge, x_crc_response
 from steward.registry.selectors import account_get
@@ -138,4 +141,128 @@ def connection_edit(request: HttpRequest, account_pk: int) -> HttpResponse:
         else:
             messages.success(request, "Connection saved.")
             return redirect("platforms:live_status")
-    return render(request, "platforms/connection_form.html", {"form": form, "account": account, "connection": conn})
+    return render(request, "platforms/connection_form.html", {
+        "form": form, "account": account, "connection": conn, **_oauth_context(account),
+    })  # fmt: skip
+
+
+def _oauth_context(account: Any) -> dict[str, Any]:
+    """What the connection page says about signing in: offered? configured? (why not, if not)."""
+    if not services.oauth_available(account.platform):
+        return {"oauth_available": False}
+    try:
+        provider = services.oauth_provider(account.platform)
+    except PolicyViolation as exc:
+        return {"oauth_available": True, "oauth_problem": str(exc), "oauth_label": ""}
+    return {"oauth_available": True, "oauth_problem": "", "oauth_label": provider.label}
+
+
+# -- connecting with the platform's sign-in (OAuth 2.0) ------------------------------------------
+
+#: Session key holding the sign-ins started in this session, by ``state``.
+OAUTH_SESSION_KEY = "steward.platforms.oauth"
+#: A sign-in not finished within this many seconds must be started again.
+OAUTH_MAX_AGE = 15 * 60
+
+
+def _redirect_uri(request: HttpRequest, provider: str) -> str:
+    """One callback URL per provider, as registered with it (never per account: the providers
+    match redirect URIs exactly). ``SITE_URL`` wins over the request's host behind a proxy."""
+    from django.conf import settings
+
+    path = reverse("platforms:oauth_callback", args=[provider])
+    site = str(getattr(settings, "SITE_URL", "") or "").rstrip("/")
+    return f"{site}{path}" if site else request.build_absolute_uri(path)
+
+
+@login_required
+@require_POST
+def oauth_start(request: HttpRequest, account_pk: int) -> HttpResponse:
+    """"Connect with <platform>": remember ``state`` (and the PKCE verifier) in the session and
+    send the browser to the platform's consent screen."""
+    import time
+
+    try:
+        account = account_get(user=request.user, pk=account_pk)
+    except NotPermitted as exc:
+        raise Http404 from exc
+    if not selectors.can_operate(request.user):
+        raise PermissionDenied
+    provider = oauthlib.PROVIDER_FOR_PLATFORM.get(account.platform, "")
+    try:
+        url, pending = services.connection_oauth_begin(
+            account=account, redirect_uri=_redirect_uri(request, provider or "none")
+        )
+    except PolicyViolation as exc:
+        messages.error(request, str(exc))
+        return redirect("platforms:connection_edit", account_pk=account.pk)
+    now = time.time()
+    started = {
+        k: v for k, v in request.session.get(OAUTH_SESSION_KEY, {}).items() if now - v.get("at", 0) < OAUTH_MAX_AGE
+    }
+    started[pending["state"]] = {
+        "account": account.pk, "provider": provider, "user": request.user.pk, "at": now,
+        "verifier": pending["verifier"], "redirect_uri": pending["redirect_uri"],
+    }  # fmt: skip
+    request.session[OAUTH_SESSION_KEY] = dict(sorted(started.items(), key=lambda kv: kv[1]["at"])[-5:])
+    return redirect(url)
+
+
+def _oauth_failed(request: HttpRequest, message: str, *, account: Any = None, status: int = 400) -> HttpResponse:
+    return render(request, "platforms/oauth_error.html", {"message": message, "account": account}, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def oauth_callback(request: HttpRequest, provider: str) -> HttpResponse:
+    """The platform sends the browser back here with ``code`` and ``state`` (or ``error``).
+
+    ``state`` must be one this session started (and is used once): a callback nobody started here
+    is refused, so another site cannot connect its own account to ours (login CSRF).
+    """
+    import time
+
+    if provider not in oauthlib.PROVIDER_NAMES:
+        raise Http404
+    started = dict(request.session.get(OAUTH_SESSION_KEY, {}))
+    pending = started.pop(request.GET.get("state", ""), None)
+    request.session[OAUTH_SESSION_KEY] = started
+    if (
+        pending is None
+        or pending.get("provider") != provider
+        or pending.get("user") != request.user.pk
+        or time.time() - pending.get("at", 0) > OAUTH_MAX_AGE
+    ):
+        return _oauth_failed(
+            request,
+            "This sign-in was not started from Steward in this browser session, or it took longer "
+            "than 15 minutes. Nothing was changed: start again from the account's connection page.",
+        )
+    try:
+        account = account_get(user=request.user, pk=pending["account"])
+    except NotPermitted as exc:
+        raise Http404 from exc
+    if not selectors.can_operate(request.user):
+        raise PermissionDenied
+    try:
+        config = services.oauth_provider(account.platform)
+        denied = oauthlib.callback_error(request.GET, config)
+        if denied is not None:
+            raise denied
+        conn = services.connection_oauth_complete(
+            actor=request.user,
+            account=account,
+            code=request.GET.get("code", ""),
+            redirect_uri=pending["redirect_uri"],
+            code_verifier=pending.get("verifier", ""),
+        )
+    except (PlatformError, PolicyViolation) as exc:
+        message = exc.message if isinstance(exc, PlatformError) else str(exc)
+        transient = isinstance(exc, PlatformError) and not exc.permanent
+        return _oauth_failed(request, message, account=account, status=502 if transient else 400)
+    messages.success(
+        request,
+        f"Connected with {config.label}: {account.get_platform_display()} id {conn.platform_account_id}. "
+        "The token is stored encrypted.",
+    )
+    return redirect("platforms:connection_edit", account_pk=account.pk)

@@ -161,6 +161,17 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def _connect_with(user: Any, account: Account) -> str:
+    """"Facebook" / "Google" / "X" when this user may connect the account by signing in there."""
+    from steward.platforms import oauth
+    from steward.platforms.selectors import can_operate
+
+    provider = oauth.PROVIDER_FOR_PLATFORM.get(account.platform)
+    if provider is None or account.status == Account.Status.RETIRED or not can_operate(user):
+        return ""
+    return oauth.PROVIDER_NAMES[provider]
+
+
 @login_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from steward.authorizations import rules as grant_rules
@@ -187,6 +198,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "manager_form": ManagerForm(user=request.user),
             "can_grant": account.status != Account.Status.RETIRED
             and grant_rules.can_create(request.user),
+            "connect_with": _connect_with(request.user, account),
         },
     )
 

@@ -388,7 +388,7 @@ def test_meta_account_connection(fake: FakePlatforms) -> None:
         **{**fake.client_kwargs("facebook"), "access_token": fake.user_token, "account_id": "me"}
     )
     with user:
-        token, expires = user.exchange_long_lived(app_id="123")
+        token, expires = user.exchange_long_lived(app_id=fake.oauth_clients["meta"][0])
         assert token and expires and expires > 86400
         (page,) = user.managed_pages()
     assert (page.id, page.instagram_account_id) == (

@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
@@ -91,6 +91,17 @@ DEFAULT_AUTHORS = {
     "tiktok": ("6900000000000000042", "patpublic"),
 }
 YOUTUBE_COSTS = {"list": 1, "write": 50}
+#: The authorization and token endpoints of the three OAuth providers, on this fake (each one's
+#: real URL is in :mod:`steward.platforms.oauth`). Meta's code exchange is a Graph API path, as on
+#: the real Graph API; X's token endpoint sits under the API prefix, as ``api.x.com/2/oauth2/token``.
+OAUTH_PATHS = {
+    "/facebook/dialog/oauth": ("meta", "authorize"),
+    f"/graph/{GRAPH_VERSION}/oauth/access_token": ("meta", "token"),
+    "/google/o/oauth2/v2/auth": ("google", "authorize"),
+    "/google/token": ("google", "token"),
+    "/x/i/oauth2/authorize": ("x", "authorize"),
+    "/x/2/oauth2/token": ("x", "token"),
+}
 X_DEFAULT_LIMITS = {"hidden": 50, "search": 450, "default": 300}
 X_WINDOW = 900
 
@@ -206,6 +217,14 @@ class FakePlatforms:
         self.user_token = "fake-meta-user-token"  # noqa: S105 - a fake
         #: X's app-only bearer token, for ``/2/webhooks``
         self.x_app_bearer = "fake-x-app-bearer"  # noqa: S105 - a fake
+        #: a Meta *short-lived* User token, what the code exchange returns before the long-lived one
+        self.short_user_token = "fake-meta-short-user-token"  # noqa: S105 - a fake
+        #: the OAuth clients (client id, client secret) registered with each provider
+        self.oauth_clients = {
+            "meta": ("fake-meta-app-id", app_secret),
+            "google": ("fake-google-client-id", "fake-google-client-secret"),
+            "x": ("fake-x-client-id", "fake-x-client-secret"),
+        }
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -288,6 +307,11 @@ class FakePlatforms:
             self.x_webhooks: dict[str, dict[str, Any]] = {}
             self.x_subscriptions: set[str] = set()
             self.youtube_units_spent = 0
+            #: authorization codes not yet exchanged, and refresh tokens still valid
+            self.oauth_codes: dict[str, dict[str, Any]] = {}
+            self.refresh_tokens: dict[str, str] = {}
+            #: the person at the consent screen says no (``error=access_denied``)
+            self.oauth_deny = False
             self._x_windows: dict[str, tuple[float, int]] = {}
             self._ids = IdFactory()
 
@@ -660,6 +684,19 @@ class FakePlatforms:
                 )
         if path.startswith("/_control"):
             return self._control(method, path[len("/_control") :], params.get("__json__") or params)
+        if path in OAUTH_PATHS:
+            provider, step = OAUTH_PATHS[path]
+            call = Call(method, path, {k: v for k, v in params.items() if k != "__json__"})
+            with self._lock:
+                self.calls.append(call)
+                self.call_count += 1
+                result = (
+                    self._oauth_authorize(provider, params)
+                    if step == "authorize"
+                    else self._oauth_token(provider, method, params, headers)
+                )
+            call.status = result[0]
+            return result
         namespace = next(
             (ns for ns, prefix in PREFIXES.items() if path.startswith(prefix + "/")), None
         )
@@ -861,16 +898,6 @@ class FakePlatforms:
                 "instagram_business_account": {"id": ig_user},
             }
             return _json(200, {"data": [page]})
-        if segs == ["oauth", "access_token"] and method == "GET":
-            if (
-                params.get("client_secret") != self.app_secret
-                or params.get("fb_exchange_token") != self.user_token
-            ):
-                return self._graph_error("Error validating client secret.", 1)
-            return _json(
-                200,
-                {"access_token": self.user_token, "token_type": "bearer", "expires_in": 5183944},
-            )
         if len(segs) == 2 and segs[1] == "subscribed_apps" and node_id in (fb_page, ig_user):
             if method == "POST":
                 self.subscribed_fields[node_id] = str(params.get("subscribed_fields") or "").split(
@@ -1184,6 +1211,17 @@ class FakePlatforms:
                 ]
             },
         )
+        if segs == ["users", "me"] and method == "GET":
+            return _json(
+                200,
+                {
+                    "data": {
+                        "id": account,
+                        "name": self.account_names["x"],
+                        "username": self.account_names["x"],
+                    }
+                },
+            )
         if segs[:1] == ["tweets"] and len(segs) == 3 and segs[2] == "hidden" and method == "PUT":
             obj = self.objects.get(("x", segs[1]))
             if obj is None or obj.deleted:
@@ -1356,6 +1394,10 @@ class FakePlatforms:
         self.youtube_units_spent += cost
         channel = self.accounts["youtube"]
         body = params.get("__json__") or {}
+        if rest == "/channels" and method == "GET" and _truthy(params.get("mine")):
+            snippet = {"title": self.account_names["youtube"]}
+            return _json(200, {"kind": "youtube#channelListResponse",
+                               "items": [{"kind": "youtube#channel", "id": channel, "snippet": snippet}]})  # fmt: skip
         if rest == "/commentThreads" and method == "GET":
             wanted = params.get("moderationStatus") or "published"
             video = params.get("videoId")
@@ -1535,6 +1577,172 @@ class FakePlatforms:
         return fail(40400, f"no route {rest}")
 
     # -- control API ----------------------------------------------------------------------------
+    # -- OAuth: connecting an account (Facebook Login, Google OAuth 2.0, X OAuth 2.0 with PKCE) -------
+    def oauth_settings(self) -> dict[str, str]:
+        """Django settings that point Steward's "Connect with …" flow at this fake."""
+        meta_id, meta_secret = self.oauth_clients["meta"]
+        google_id, google_secret = self.oauth_clients["google"]
+        x_id, x_secret = self.oauth_clients["x"]
+        return {
+            "META_APP_ID": meta_id,
+            "META_APP_SECRET": meta_secret,
+            "META_OAUTH_DIALOG_URL": f"{self.url}/facebook/dialog/oauth",
+            "META_GRAPH_URL": self.base_url("facebook"),
+            "GOOGLE_OAUTH_CLIENT_ID": google_id,
+            "GOOGLE_OAUTH_CLIENT_SECRET": google_secret,
+            "GOOGLE_OAUTH_AUTHORIZE_URL": f"{self.url}/google/o/oauth2/v2/auth",
+            "GOOGLE_OAUTH_TOKEN_URL": f"{self.url}/google/token",
+            "YOUTUBE_API_URL": self.base_url("youtube"),
+            "X_OAUTH_CLIENT_ID": x_id,
+            "X_OAUTH_CLIENT_SECRET": x_secret,
+            "X_OAUTH_AUTHORIZE_URL": f"{self.url}/x/i/oauth2/authorize",
+            "X_OAUTH_TOKEN_URL": f"{self.url}/x/2/oauth2/token",
+            "X_API_URL": self.base_url("x"),
+        }
+
+    def expire_access_token(self, platform: str) -> str:
+        """The platform's current access token stops working (it expired); a refresh gets the new one."""
+        with self._lock:
+            self.tokens[platform] = f"fake-{platform}-token-{self._ids.next()}"
+            return self.tokens[platform]
+
+    def _oauth_authorize(self, provider: str, params: dict[str, Any]) -> Response:
+        """The consent screen, already agreed to (or refused, with ``oauth_deny``): redirect back
+        with ``code`` and ``state``. An unknown client or a missing redirect URI is an error page,
+        never a redirect, as on the real providers."""
+        client_id = str(params.get("client_id") or "")
+        redirect_uri = str(params.get("redirect_uri") or "")
+        if client_id != self.oauth_clients[provider][0] or not redirect_uri:
+            return 400, {"Content-Type": "text/plain"}, b"invalid client_id or redirect_uri"
+        if provider != "meta" and params.get("response_type") != "code":
+            return 400, {"Content-Type": "text/plain"}, b"unsupported response_type"
+        challenge = str(params.get("code_challenge") or "")
+        method = str(params.get("code_challenge_method") or "plain")
+        if provider == "x" and (not challenge or method != "S256"):
+            return 400, {"Content-Type": "text/plain"}, b"X requires PKCE with S256"
+        state = str(params.get("state") or "")
+        if self.oauth_deny:
+            back: dict[str, str] = {"error": "access_denied", "state": state}
+            if provider == "meta":
+                back.update(error_reason="user_denied", error_description="Permissions error")
+        else:
+            code = secrets.token_urlsafe(24)
+            self.oauth_codes[code] = {
+                "provider": provider, "client_id": client_id, "redirect_uri": redirect_uri,
+                "challenge": challenge, "method": method, "scope": str(params.get("scope") or ""),
+            }  # fmt: skip
+            back = {"code": code, "state": state}
+        sep = "&" if "?" in redirect_uri else "?"
+        return 302, {"Location": f"{redirect_uri}{sep}{urlencode(back)}"}, b""
+
+    def _oauth_error(self, provider: str, error: str, description: str) -> Response:
+        if provider == "meta":
+            return self._graph_error(description, 100, 36009 if error == "invalid_grant" else None)
+        return _json(400, {"error": error, "error_description": description})
+
+    def _oauth_token(
+        self, provider: str, method: str, params: dict[str, Any], headers: Mapping[str, str]
+    ) -> Response:
+        client_id, client_secret = self.oauth_clients[provider]
+        if provider == "meta":
+            if method != "GET":
+                return self._graph_error("Unsupported post request.", 100)
+            if params.get("client_id") != client_id or params.get("client_secret") != client_secret:
+                return self._graph_error("Error validating client secret.", 1)
+            if params.get("grant_type") == "fb_exchange_token":
+                if params.get("fb_exchange_token") not in (self.short_user_token, self.user_token):
+                    return self._graph_error(
+                        "Invalid OAuth access token - Cannot parse access token", 190
+                    )
+                return _json(
+                    200,
+                    {
+                        "access_token": self.user_token,
+                        "token_type": "bearer",
+                        "expires_in": 5183944,
+                    },
+                )
+            grant_type = "authorization_code"
+        else:
+            if method != "POST":
+                return _json(405, {"error": "invalid_request", "error_description": "POST only"})
+            basic = headers.get("authorization", "")
+            if basic.startswith("Basic "):
+                sent_id, _, sent_secret = base64.b64decode(basic[6:]).decode().partition(":")
+            else:
+                sent_id, sent_secret = (
+                    str(params.get("client_id") or ""),
+                    str(params.get("client_secret") or ""),
+                )
+            if sent_id != client_id or sent_secret != client_secret:
+                return _json(
+                    401,
+                    {
+                        "error": "invalid_client",
+                        "error_description": "client authentication failed",
+                    },
+                )
+            grant_type = str(params.get("grant_type") or "")
+        platform = {"meta": "facebook", "google": "youtube", "x": "x"}[provider]
+        if grant_type == "refresh_token":
+            refresh = str(params.get("refresh_token") or "")
+            if self.refresh_tokens.get(refresh) != provider:
+                return self._oauth_error(
+                    provider, "invalid_grant", "refresh token is invalid or revoked"
+                )
+            answer: dict[str, Any] = {
+                "access_token": self.tokens[platform], "token_type": "bearer",
+                "expires_in": 3599 if provider == "google" else 7200,
+            }  # fmt: skip
+            if provider == "x":
+                # X rotates refresh tokens: the old one stops working once used.
+                del self.refresh_tokens[refresh]
+                answer["refresh_token"] = self._new_refresh(provider)
+            return _json(200, answer)
+        if grant_type != "authorization_code":
+            return self._oauth_error(
+                provider, "unsupported_grant_type", f"grant_type {grant_type!r}"
+            )
+        grant = self.oauth_codes.pop(str(params.get("code") or ""), None)
+        if grant is None or grant["provider"] != provider:
+            return self._oauth_error(
+                provider, "invalid_grant", "authorization code is invalid or already used"
+            )
+        if grant["redirect_uri"] != params.get("redirect_uri"):
+            return self._oauth_error(
+                provider, "invalid_grant", "redirect_uri does not match the authorization request"
+            )
+        if grant["challenge"]:
+            verifier = str(params.get("code_verifier") or "")
+            digest = hashlib.sha256(verifier.encode()).digest()
+            computed = (
+                base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+                if grant["method"] == "S256"
+                else verifier
+            )
+            if not verifier or not hmac.compare_digest(computed, grant["challenge"]):
+                return self._oauth_error(
+                    provider, "invalid_grant", "code_verifier does not match the code_challenge"
+                )
+        if provider == "meta":
+            return _json(
+                200,
+                {"access_token": self.short_user_token, "token_type": "bearer", "expires_in": 5400},
+            )
+        return _json(
+            200,
+            {
+                "access_token": self.tokens[platform], "token_type": "bearer",
+                "expires_in": 3599 if provider == "google" else 7200,
+                "refresh_token": self._new_refresh(provider), "scope": grant["scope"],
+            },
+        )  # fmt: skip
+
+    def _new_refresh(self, provider: str) -> str:
+        token = f"fake-{provider}-refresh-{secrets.token_urlsafe(12)}"
+        self.refresh_tokens[token] = provider
+        return token
+
     def _control(self, method: str, path: str, data: Mapping[str, Any]) -> Response:
         """JSON control endpoints for demos, the browser test and other processes.
 
@@ -1543,7 +1751,8 @@ class FakePlatforms:
         send_webhook?}``; ``POST /_control/comments/edit {platform, id, text}``;
         ``POST /_control/comments/remove {platform, id}``; ``POST /_control/faults {kind, count,
         platform?, path_contains?, status?, retry_after?, latency?}``; ``POST /_control/webhook-targets
-        {platform: url}``; ``POST /_control/reset``.
+        {platform: url}``; ``POST /_control/oauth {deny}`` (the consent screen refuses);
+        ``POST /_control/reset``.
         """
         try:
             if method == "GET" and path == "/state":
@@ -1606,6 +1815,9 @@ class FakePlatforms:
             if path == "/webhook-targets":
                 self.webhook_targets.update({str(k): str(v) for k, v in data.items()})
                 return _json(200, self.webhook_targets)
+            if path == "/oauth":
+                self.oauth_deny = _truthy(data.get("deny"))
+                return _json(200, {"deny": self.oauth_deny})
             if path == "/reset":
                 self.reset()
                 return _json(200, {"ok": True})

@@ -22,7 +22,7 @@ from steward.platforms.base import (
     PlatformComment,
     PlatformPost,
 )
-from steward.platforms.errors import PlatformError, RateLimited
+from steward.platforms.errors import MalformedPayload, PlatformError, RateLimited
 from steward.platforms.ratelimit import parse_x_rate_limit
 from steward.platforms.x.capabilities import CAPABILITIES
 from steward.platforms.x.parsers import parse_post_v2, parse_tweet_v2
@@ -63,6 +63,14 @@ class XClient(BaseClient):
                     response=self.safe_json(response),
                 )
         return super().error_for(response)
+
+    def me(self) -> tuple[str, str]:
+        """``GET /2/users/me``: the id and username of the user the token belongs to."""
+        body = self.request_json("GET", "/users/me")
+        data = body.get("data")
+        if not isinstance(data, dict) or not data.get("id"):
+            raise MalformedPayload("no user in answer", field="data.id", platform=self.platform)
+        return str(data["id"]), str(data.get("username") or "")
 
     def _search(self, query: str, *, cursor: str | None, limit: int) -> Page[PlatformComment]:
         params: dict[str, Any] = {

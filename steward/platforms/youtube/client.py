@@ -18,6 +18,7 @@ import httpx
 from steward.platforms.base import Action, ActionResult, BaseClient, Page, Platform, PlatformComment
 from steward.platforms.errors import (
     AuthError,
+    MalformedPayload,
     NotFound,
     PermanentError,
     PlatformError,
@@ -76,6 +77,22 @@ class YouTubeClient(BaseClient):
             # processingFailure is also what a comment already deleted by its author gives.
             return PermanentError(message, code=sorted(reasons)[0], **kw)
         return super().error_for(response)
+
+    def my_channel(self) -> tuple[str, str]:
+        """``channels.list?mine=true`` (1 unit): the id and title of the channel the token belongs to."""
+        body = self.request_json(
+            "GET", "/channels", params={"part": "id,snippet", "mine": "true"}, cost=COST_LIST
+        )
+        items = [i for i in body.get("items") or [] if isinstance(i, dict)]
+        if not items or not items[0].get("id"):
+            raise MalformedPayload(
+                "the signed-in Google account has no YouTube channel",
+                field="items",
+                platform=self.platform,
+            )
+        snippet = items[0].get("snippet")
+        title = snippet.get("title") if isinstance(snippet, dict) else ""
+        return str(items[0]["id"]), str(title or "")
 
     def list_comment_threads(
         self,
