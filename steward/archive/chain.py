@@ -114,8 +114,23 @@ def content_hash(content: Mapping[str, Any], *, native: bool = False) -> str:
     return sha256_hex(canonical_json(content))
 
 
+def _plain(s: Any) -> bool:
+    """True when json.dumps(s, ensure_ascii=False) is just the string in quotes."""
+    return type(s) is str and s.isascii() and s.isprintable() and '"' not in s and "\\" not in s
+
+
 def link_hash(*, chain: str, seq: int, prev_hash: str, content_hash: str) -> str:
-    """The record hash: binds the content hash to its place in its chain."""
+    """The record hash: binds the content hash to its place in its chain.
+
+    The canonical JSON of ``{v, chain, seq, prev_hash, content_hash}`` is written directly when
+    every value is plain (what appends and an intact archive always have): the same bytes as
+    ``canonical_json`` (keys sorted), a fifth of the time; anything else takes the general path.
+    """
+    if type(seq) is int and _plain(chain) and _plain(prev_hash) and _plain(content_hash):
+        return hashlib.sha256(
+            f'{{"chain":"{chain}","content_hash":"{content_hash}","prev_hash":"{prev_hash}",'
+            f'"seq":{seq},"v":{HASH_VERSION}}}'.encode()
+        ).hexdigest()
     return sha256_hex(
         canonical_json(
             {
@@ -213,15 +228,24 @@ class VerifyResult:
         return self.broken is None
 
 
-def verify_rows(rows: Iterable[ChainRow], *, native: bool = False) -> VerifyResult:
+def verify_rows(
+    rows: Iterable[ChainRow],
+    *,
+    native: bool = False,
+    start: Mapping[str, tuple[int, str]] | None = None,
+) -> VerifyResult:
     """Walk rows ordered by (chain, seq) — or interleaved, as long as each chain's rows come in
     ascending seq — and return the first broken link.
 
     Checks, per row: seq is the next dense number (a gap is a deleted row), ``prev_hash`` equals
     the previous row's hash, the content still hashes to ``content_hash`` (skipped for tombstones),
     and ``hash`` recomputes.
+
+    ``start`` gives a chain's head before the first row (its last record's seq and stored hash):
+    a segment of a chain is then checked exactly as a walk from its start would check it, which is
+    what lets the database verifier split a chain across processes.
     """
-    heads: dict[str, tuple[int, str]] = {}
+    heads: dict[str, tuple[int, str]] = dict(start or {})
     checked = 0
     for row in rows:
         checked += 1

@@ -149,3 +149,58 @@ def test_signed_checkpoint_detects_a_rewritten_tail(fb_account: Account) -> None
         cur.execute("UPDATE archive_chainhead SET seq = 2, hash = %s", [records[1].hash])
     result = archive_verify_task()
     assert not result["ok"] and "checkpoint" in " ".join(result["problems"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("deleted", [None, 1, 2, 3, 5])
+def test_segmented_verify_names_what_one_walk_names(
+    fb_account: Account, monkeypatch: pytest.MonkeyPatch, deleted: int | None
+) -> None:
+    """Chains cut into segments of two records (as the parallel verifier cuts them) name the same
+    record as a single walk: a segment starts from the stored hash of the record before it."""
+    from steward.archive import verify
+
+    records = add(fb_account, 7)
+    with guard_disabled(), connection.cursor() as cur:
+        cur.execute("UPDATE archive_record SET text = %s WHERE id = %s", ["x", records[4].pk])
+        if deleted is not None:
+            cur.execute("DELETE FROM archive_record WHERE id = %s", [records[deleted].pk])
+    whole = services.archive_verify()
+    monkeypatch.setattr(verify, "SEGMENT", 2)
+    cut = services.archive_verify()
+    assert len(verify.segments()[0]) > 1
+    assert whole.broken == cut.broken and whole.checked == cut.checked
+    expected = records[deleted + 1] if deleted is not None and deleted < 4 else records[4]
+    assert cut.broken is not None and cut.broken.record_id == expected.pk
+
+
+def test_segmented_verify_of_an_intact_archive(
+    lps: District, fb_account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from steward.archive import verify
+
+    add(fb_account, 5)
+    add(make_account(lps, "x", "LawrencePS"), 3)
+    monkeypatch.setattr(verify, "SEGMENT", 2)
+    result = services.archive_verify()
+    assert result.ok and result.checked == 8 and result.chains == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verify_in_parallel_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked workers (committed data only, so not on the in-memory SQLite test database)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("forked processes cannot see an in-memory SQLite database")
+    from steward.archive import verify
+    from tests.personas import build_district
+
+    account = make_account(build_district(), "facebook", "LawrencePublicSchools")
+    records = add(account, 9)
+    monkeypatch.setattr(verify, "SEGMENT", 2)
+    assert verify.workers_for(9, 2) == 2
+    assert services.archive_verify(workers=2).ok
+    with guard_disabled(), connection.cursor() as cur:
+        cur.execute("UPDATE archive_record SET text = %s WHERE id = %s", ["x", records[6].pk])
+        cur.execute("DELETE FROM archive_record WHERE id = %s", [records[7].pk])
+    result = services.archive_verify(workers=2)
+    assert result.broken is not None and result.broken.record_id == records[6].pk
+    assert "content" in result.broken.reason and result.checked == 7

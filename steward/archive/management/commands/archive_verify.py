@@ -15,10 +15,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--chain", help="Only this chain (e.g. account:12).")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            help="Processes to verify with (default: one per CPU for 100,000 records or more).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        result = archive_verify(chain=options.get("chain"))
+        result = archive_verify(chain=options.get("chain"), workers=options.get("workers"))
         took = time.perf_counter() - started
         if result.broken is not None:
             self.stderr.write(f"BROKEN: {result.broken}")
