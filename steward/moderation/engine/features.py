@@ -12,16 +12,18 @@ set of words, so most words cost one dictionary look-up.
 from __future__ import annotations
 
 import math
+import struct
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+import ahocorasick
 import numpy as np
 from scipy import sparse
 
 __all__ = ["Featurizer", "doc_grams"]
 
 _CHAR_MIN, _CHAR_MAX = 2, 5
-_CHAR_KS = tuple(range(_CHAR_MIN, _CHAR_MAX + 1))
+_ID = struct.Struct("=i")  # one feature id, packed like an np.int32
 
 
 def _word_grams(tok: str) -> list[str]:
@@ -55,11 +57,25 @@ class Featurizer:
         self.vocab = vocab
         self.idf = idf.astype(np.float32)
         self.n_features = len(idf)
-        self._word_cache: dict[str, tuple[int, ...]] = {}
-        # Separate tables without the "c:"/"w:"/"b:" prefixes: no string concatenation per gram.
-        self._chars = {g[2:]: i for g, i in vocab.items() if g.startswith("c:")}
+        # Feature ids of each distinct word, as packed int32 bytes: a document's ids are then one
+        # ``b"".join`` and one ``np.frombuffer`` away (no Python int per feature occurrence).
+        self._word_cache: dict[str, bytes] = {}
         self._words = {g[2:]: i for g, i in vocab.items() if g.startswith("w:")}
-        self._bigrams = {g[2:]: i for g, i in vocab.items() if g.startswith("b:")}
+        self._bigrams = {g[2:]: _ID.pack(i) for g, i in vocab.items() if g.startswith("b:")}
+        self._grams: ahocorasick.Automaton | None = None
+
+    def _gram_automaton(self) -> ahocorasick.Automaton:
+        """Every character gram of the vocabulary in one Aho-Corasick automaton (built on first
+        use, ~30 ms): the grams of a new word are found in one pass in C over ``" word "``."""
+        auto = self._grams
+        if auto is None:
+            auto = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+            for g, i in self.vocab.items():
+                if g.startswith("c:"):
+                    auto.add_word(g[2:], i)
+            auto.make_automaton()
+            self._grams = auto
+        return auto
 
     @classmethod
     def fit(
@@ -77,21 +93,20 @@ class Featurizer:
         idf = np.array([math.log((1 + n_docs) / (1 + df[g])) + 1.0 for g in kept], np.float32)
         return cls(vocab, idf)
 
-    def _word_ids(self, tok: str) -> tuple[int, ...]:
+    def _word_ids(self, tok: str) -> bytes:
+        """Feature ids (packed int32) of one token: its character grams and the word itself."""
         got = self._word_cache.get(tok)
         if got is None:
             ids: list[int] = []
             if not tok.startswith("__"):
-                # A word not seen before in this process: all its grams in one comprehension,
-                # looked up with one map() (no Python call per gram).
-                padded = f" {tok} "
-                n = len(padded)
-                grams = [padded[i : i + k] for k in _CHAR_KS for i in range(n - k + 1)]
-                ids = [j for j in map(self._chars.get, grams) if j is not None]
+                # Character grams of " tok " that are in the vocabulary: every occurrence, found
+                # by the automaton in one pass (the same as slicing every 2-5-gram and looking
+                # each up, which a word seen for the first time used to cost).
+                ids = [j for _, j in self._gram_automaton().iter(f" {tok} ")]
             wid = self._words.get(tok)
             if wid is not None:
                 ids.append(wid)
-            got = tuple(ids)
+            got = np.asarray(ids, np.int32).tobytes()
             if len(self._word_cache) > 200_000:
                 self._word_cache.clear()
             self._word_cache[tok] = got
@@ -99,23 +114,31 @@ class Featurizer:
 
     def ids(self, tokens: Sequence[str]) -> list[int]:
         """Feature ids of one document, one per occurrence."""
-        out: list[int] = []
-        for t in tokens:
-            out.extend(self._word_ids(t))
-        get = self._bigrams.get
-        words = [t for t in tokens if not t.startswith("__")]
-        for a, b in zip(words, words[1:], strict=False):
-            bid = get(a + " " + b)
-            if bid is not None:
-                out.append(bid)
-        return out
+        return np.frombuffer(self._doc_bytes(tokens), np.int32).tolist()
+
+    def _doc_bytes(self, toks: Sequence[str]) -> bytes:
+        """Feature ids of one document as packed int32: its tokens' cached blocks, then the ids
+        of its word bigrams (order does not matter: counts are summed per feature)."""
+        parts = list(map(self._word_cache.get, toks))
+        if None in parts:
+            word_ids = self._word_ids
+            parts = [p if p is not None else word_ids(t) for p, t in zip(parts, toks, strict=True)]
+        # Pseudo-tokens ("__…", signals) come last and have no bigrams.
+        n = len(toks)
+        while n and toks[n - 1][:2] == "__":
+            n -= 1
+        words = toks[:n]
+        if "_" in "".join(words):  # a pseudo-token elsewhere (never from ``prepare``)
+            words = [t for t in toks if t[:2] != "__"]
+        parts.extend(filter(None, map(self._bigrams.get, map(" ".join, zip(words, words[1:])))))
+        return b"".join(parts)
 
     def transform_one(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Sparse vector of one document as (indices, values)."""
-        ids = self.ids(tokens)
-        if not ids:
+        ids = np.frombuffer(self._doc_bytes(tokens), np.int32)
+        if not ids.size:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
-        idx, cnt = np.unique(np.array(ids, np.int32), return_counts=True)
+        idx, cnt = np.unique(ids, return_counts=True)
         val = (1.0 + np.log(cnt.astype(np.float32))) * self.idf[idx]
         norm = float(np.sqrt(np.dot(val, val)))
         if norm > 0:
@@ -125,37 +148,19 @@ class Featurizer:
     def transform(self, docs: Iterable[Sequence[str]]) -> sparse.csr_matrix:
         """Sparse matrix, one row per document (vectorized over the whole batch).
 
-        One pass over the tokens per document with the per-word cache inlined; the CSR matrix is
-        built directly from row pointers (no COO conversion), and tf-idf and the L2 norm are
-        applied to its data array in place.
+        Each document's ids are the concatenation of its words' cached id blocks (one bytes join);
+        the CSR matrix is built directly from row pointers (no COO conversion), and tf-idf and the
+        L2 norm are applied to its data array in place.
         """
-        cache = self._word_cache
-        word_ids = self._word_ids
-        bget = self._bigrams.get
-        all_ids: list[int] = []
-        ext = all_ids.extend
-        app = all_ids.append
-        indptr = [0]
-        for toks in docs:
-            prev = None
-            for t in toks:
-                got = cache.get(t)
-                if got is None:
-                    got = word_ids(t)
-                ext(got)
-                if t[:2] == "__":
-                    continue
-                if prev is not None:
-                    bid = bget(prev + " " + t)
-                    if bid is not None:
-                        app(bid)
-                prev = t
-            indptr.append(len(all_ids))
-        n = len(indptr) - 1
-        cols = np.fromiter(all_ids, np.int32, len(all_ids))
+        doc_bytes = self._doc_bytes
+        blobs = [doc_bytes(toks) for toks in docs]
+        n = len(blobs)
+        indptr = np.zeros(n + 1, np.int64)
+        np.cumsum(np.fromiter(map(len, blobs), np.int64, n), out=indptr[1:])
+        indptr //= 4
+        cols = np.frombuffer(bytearray(b"".join(blobs)), np.int32)  # writable: sorted in place
         x = sparse.csr_matrix(
-            (np.ones(len(cols), np.float32), cols, np.asarray(indptr, np.int64)),
-            shape=(n, self.n_features),
+            (np.ones(len(cols), np.float32), cols, indptr), shape=(n, self.n_features)
         )
         x.sum_duplicates()
         data = (1.0 + np.log(x.data)) * self.idf[x.indices]

@@ -154,6 +154,7 @@ def _finish_uncached(raw: str) -> str | None:
 
 
 _TOKEN = re.compile(r"(?:[^\W_]|[@$!|*#+'’€¢£•·])+")
+_SPAN = re.Match.span
 
 
 def _map_text(text: str) -> tuple[str, list[int] | None]:
@@ -199,6 +200,23 @@ def _single_run(words: list[str]) -> bool:
     return False
 
 
+def _fold_token(raw: str) -> str | None:
+    """One raw token's normalized form: plain words as they are, others finished (cached)."""
+    return raw if raw.isalpha() else _finish(raw)
+
+
+_squeeze_cache: dict[str, str] = {}
+
+
+def _squeeze_cached(tok: str) -> str:
+    got = _squeeze_cache.get(tok)
+    if got is None:
+        got = _squeeze(tok)
+        if len(_squeeze_cache) < 50_000:
+            _squeeze_cache[tok] = got
+    return got
+
+
 def normalize(text: str) -> NormText:
     """Normalize ``text`` into whole-word tokens with their original spans.
 
@@ -206,14 +224,33 @@ def normalize(text: str) -> NormText:
     """
     mapped, origin = _map_text(text)
     has_repeat = _LETTER_REPEAT.search(mapped) is not None
-    # Fast path, the common comment: only plain words (no digits, leet, masks), no letter
-    # repeated three times, no run of three single letters to merge. Same result as the loop.
+    found = list(map(_SPAN, _TOKEN.finditer(mapped)))
+    words = [mapped[s:e] for s, e in found]
+    if "".join(words).isalpha():
+        # The common comment: only plain words (no digits, leet, masks).
+        toks = [_squeeze_cached(w) for w in words] if has_repeat else words
+    else:
+        # Words with digits, leet or masks are finished one by one (cached per distinct raw
+        # token); a token that finishes to nothing (a lone "$") is dropped with its span.
+        toks = list(map(_fold_token, words))
+        if has_repeat:
+            toks = [_squeeze_cached(t) if t is not None and t.isalpha() else t for t in toks]
+        if None in toks:
+            kept = [i for i, t in enumerate(toks) if t is not None]
+            found = [found[i] for i in kept]
+            toks = [toks[i] for i in kept]  # type: ignore[misc]
+    # Three single letters in a row may be a spaced-out word ("f u c k"): the general loop.
+    if _single_run(toks):  # type: ignore[arg-type]
+        return _normalize_runs(text, mapped, origin, has_repeat)
+    if origin is not None:
+        found = [(origin[s], origin[e - 1] + 1) for s, e in found]
+    return NormText(text, tuple(toks), tuple(found))  # type: ignore[arg-type]
+
+
+def _normalize_runs(text: str, mapped: str, origin: list[int] | None, has_repeat: bool) -> NormText:
+    """The token loop with merging of single-letter runs ("f u c k", "f.u.c.k")."""
     found = [m.span() for m in _TOKEN.finditer(mapped)]
     words = [mapped[s:e] for s, e in found]
-    if not has_repeat and "".join(words).isalpha() and not _single_run(words):
-        if origin is not None:
-            found = [(origin[s], origin[e - 1] + 1) for s, e in found]
-        return NormText(text, tuple(words), tuple(found))
     toks: list[str] = []
     spans: list[tuple[int, int]] = []
     singles: list[int] = []  # indices in toks of single-letter tokens for run merging
@@ -275,5 +312,7 @@ def light_normalize(text: str) -> str:
 
     Used for structured patterns (phone numbers, e-mail addresses, street addresses).
     """
-    out = text if text.isascii() else unicodedata.normalize("NFKC", text).translate(_DROP)
-    return _WS.sub(" ", out.lower())
+    out = (text if text.isascii() else unicodedata.normalize("NFKC", text).translate(_DROP)).lower()
+    if "  " not in out and out.isprintable():
+        return out  # no whitespace but single spaces (every other kind is not printable)
+    return _WS.sub(" ", out)

@@ -62,6 +62,10 @@ _PATTERNS = {
     "handle": r"(?<![\w.])@[a-z0-9_.]{3,}",
 }
 _COMPILED = {k: re.compile(v) for k, v in _PATTERNS.items()}
+# Substrings without which the url / money patterns cannot match.
+_URL_HINTS = ("http", "www.", ".co", ".net", ".org", ".ly", ".io", ".shop", ".store", ".biz", ".me",
+              ".info")  # fmt: skip
+_MONEY_HINTS = ("$", "dollars", "dolares", "dólares", "usd")
 _DISTRICT_MAIL = re.compile(r"@lawrence\.k12\.ma\.us\b")
 _DIGITS = re.compile(r"\d")
 
@@ -75,11 +79,15 @@ def structural(light: str) -> tuple[dict[str, float], list[tuple[str, int, int]]
     counts: dict[str, float] = {f"sig.{k}": 0.0 for k in _PATTERNS}
     spans: list[tuple[str, int, int]] = []
     has_digit = _DIGITS.search(light) is not None
+    # Exact pre-tests: each is implied by a match of its pattern.
+    ndigits = 0  # a phone number has ten; other scripts have other digits: no pre-test there
+    if has_digit:
+        ndigits = sum(map(light.count, "0123456789")) if light.isascii() else 10
     checks = {
-        "url": "." in light,
-        "phone": has_digit,
-        "email": "@" in light,
-        "money": has_digit,
+        "url": "." in light and any(map(light.__contains__, _URL_HINTS)),
+        "phone": ndigits >= 10,
+        "email": "@" in light and "." in light,
+        "money": has_digit and any(map(light.__contains__, _MONEY_HINTS)),
         "address": has_digit,
         "handle": "@" in light,
     }
