@@ -130,7 +130,8 @@ class Featurizer:
         words = toks[:n]
         if "_" in "".join(words):  # a pseudo-token elsewhere (never from ``prepare``)
             words = [t for t in toks if t[:2] != "__"]
-        parts.extend(filter(None, map(self._bigrams.get, map(" ".join, zip(words, words[1:])))))
+        pairs = map(" ".join, zip(words, words[1:], strict=False))
+        parts.extend(filter(None, map(self._bigrams.get, pairs)))
         return b"".join(parts)
 
     def transform_one(self, tokens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
