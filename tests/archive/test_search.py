@@ -147,3 +147,22 @@ def test_page_matches_full_search_in_every_strategy(lps: District, monkeypatch) 
             assert paged == full, (small, query, filters)
             first = record_search_page(user=user, query=query, filters=filters, count_cap=10)
             assert (first.count, first.more_than_count) == (min(len(full), 10), len(full) > 10)
+
+
+def test_cached_words_are_the_words_of_the_whole_text() -> None:
+    """``words`` folds space-separated pieces (cached) instead of the whole text: same words."""
+    import random
+
+    from steward.archive.search import WORD, fold, words
+
+    def whole(text: str) -> list[str]:
+        return WORD.findall(fold(text).replace("_", " "))
+
+    rng = random.Random(4)
+    alphabet = "ab é\u0301ñ_ \u00a0\u00a8ΣİßﬁX1½\t-.ς"
+    samples = ["La señora Peña  es_buena", "ﬁn ½ x\u00a8y", "e\u0301 \u0301a", "ΣΟΦΊΑ ς"]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(3000)
+    ]
+    for text in samples:
+        assert words(text) == whole(text), text
