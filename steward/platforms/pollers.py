@@ -1,5 +1,7 @@
-"""Pollers for what the platforms do not push (platforms.md §0, §2.3, §4): YouTube comments, and
-Instagram edits, hides and deletions.
+"""Pollers for what the platforms do not push (platforms.md §0, §2.3, §4): YouTube comments,
+Instagram edits, hides and deletions, and a backfill of Facebook Page comments that webhooks missed
+(a delivery Meta gave up on, an outage longer than its retries, the time before the app was
+installed on the Page).
 
 A poller compares what the platform lists with what Steward believes (:class:`Comment`) and stores
 each difference as an *observation* event, which then goes through the same pipeline as a webhook
@@ -28,10 +30,14 @@ log = logging.getLogger("steward.live")
 KIND_FOR_PLATFORM = {
     "youtube": PollCursor.Kind.YOUTUBE_COMMENTS,
     "instagram": PollCursor.Kind.INSTAGRAM_RECONCILE,
+    "facebook": PollCursor.Kind.FACEBOOK_BACKFILL,
 }
 
 
-def _interval() -> dt.timedelta:
+def _interval(kind: str = "") -> dt.timedelta:
+    if kind == PollCursor.Kind.FACEBOOK_BACKFILL:
+        # Webhooks carry Facebook; the backfill only catches what they lost, so it can be rarer.
+        return dt.timedelta(seconds=int(getattr(settings, "FACEBOOK_BACKFILL_INTERVAL_SECONDS", 900)))
     return dt.timedelta(seconds=int(getattr(settings, "POLL_INTERVAL_SECONDS", 300)))
 
 
@@ -91,6 +97,8 @@ def poll_cursor(cursor_id: int) -> str:
             seen = _poll_youtube(cursor, client, Budget(cursor))
         elif cursor.kind == PollCursor.Kind.INSTAGRAM_RECONCILE:
             seen = _poll_instagram(cursor, client)
+        elif cursor.kind == PollCursor.Kind.FACEBOOK_BACKFILL:
+            seen = _poll_facebook(cursor, client, now=now)
         else:
             return "unknown kind"
     except RateLimited as exc:
@@ -99,10 +107,12 @@ def poll_cursor(cursor_id: int) -> str:
         )
         return "throttled"
     except PlatformError as exc:
-        PollCursor.objects.filter(pk=cursor.pk).update(next_poll_at=now + _interval(), last_error=str(exc)[:2000])
+        PollCursor.objects.filter(pk=cursor.pk).update(
+            next_poll_at=now + _interval(cursor.kind), last_error=str(exc)[:2000]
+        )
         return "error"
     PollCursor.objects.filter(pk=cursor.pk).update(
-        last_polled_at=now, next_poll_at=now + _interval(), last_error="", high_water=cursor.high_water
+        last_polled_at=now, next_poll_at=now + _interval(cursor.kind), last_error="", high_water=cursor.high_water
     )
     return f"{seen} changes"
 
@@ -174,4 +184,43 @@ def _poll_instagram(cursor: PollCursor, client: Any) -> int:
                                              comment_id=comment.comment_id)  # fmt: skip
                 continue
             changes += _observe(cursor, pc, known)
+    return changes
+
+
+def _poll_facebook(cursor: PollCursor, client: Any, *, now: dt.datetime) -> int:
+    """Comments on the Page's recent posts created since the cursor's high-water mark (less an
+    overlap for comments the Graph API lists late), every page of each listing followed to its
+    end, each one the pipeline has not seen stored as an observation.
+
+    Only the *time* is kept between polls: Graph paging cursors become invalid when their item is
+    deleted (platforms.md §1.2, "do not store cursors"). The high-water mark moves only after a
+    complete poll; a poll cut short by throttling or an error starts from the same mark again, and
+    what it stored the first time is a duplicate the second (the observation's dedupe key).
+    """
+    account = cursor.account
+    overlap = dt.timedelta(seconds=int(getattr(settings, "FACEBOOK_BACKFILL_OVERLAP_SECONDS", 600)))
+    first = dt.timedelta(days=int(getattr(settings, "FACEBOOK_BACKFILL_DAYS", 7)))
+    since = cursor.high_water - overlap if cursor.high_water else now - first
+    max_pages = int(getattr(settings, "FACEBOOK_BACKFILL_MAX_PAGES", 20))
+    page_size = int(getattr(settings, "FACEBOOK_BACKFILL_PAGE_SIZE", 100))
+    posts = client.list_posts(limit=int(getattr(settings, "FACEBOOK_BACKFILL_POSTS", 25))).items
+    known = {
+        c.comment_id: c
+        for c in Comment.objects.filter(account=account, post_id__in=[p.id for p in posts])
+    }
+    changes, newest = 0, cursor.high_water
+    for post in posts:
+        page_cursor: str | None = None
+        for _page in range(max_pages):
+            page = client.list_comments(post.id, cursor=page_cursor, since=since, limit=page_size)
+            for pc in page.items:
+                if pc.created_at and (newest is None or pc.created_at > newest):
+                    newest = pc.created_at
+                changes += _observe(cursor, pc, known)
+            page_cursor = page.next_cursor
+            if not page_cursor:
+                break
+        else:
+            log.warning("facebook backfill of %s stopped after %s pages of post %s", account, max_pages, post.id)
+    cursor.high_water = newest
     return changes

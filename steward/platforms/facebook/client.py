@@ -6,6 +6,7 @@ Every call carries ``appsecret_proof`` when ``app_secret`` is given (it should b
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any, ClassVar
 
@@ -46,9 +47,15 @@ class FacebookClient(GraphClient):
         return Page(items, self.next_cursor(body))
 
     def list_comments(
-        self, post_id: str, *, cursor: str | None = None, limit: int = 50
+        self,
+        post_id: str,
+        *,
+        cursor: str | None = None,
+        limit: int = 50,
+        since: dt.datetime | None = None,
     ) -> Page[PlatformComment]:
-        """``GET /{post-id}/comments?filter=stream``: all comments, replies flattened in."""
+        """``GET /{post-id}/comments?filter=stream``: all comments, replies flattened in; with
+        ``since``, only those created at or after it (platforms.md §1.3)."""
         params: dict[str, Any] = {
             "fields": COMMENT_FIELDS,
             "filter": "stream",
@@ -57,6 +64,8 @@ class FacebookClient(GraphClient):
         }
         if cursor:
             params["after"] = cursor
+        if since is not None:
+            params["since"] = int(since.timestamp())
         body = self.request_json("GET", f"/{post_id}/comments", params=params)
         items = [
             parse_comment(d, post_id=post_id, path=f"data[{i}]")

@@ -37,6 +37,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -166,6 +167,15 @@ def _json(status: int, body: Any, headers: Mapping[str, str] | None = None) -> R
 def _meta_envelope(obj: str, account_id: str, now: int, field: str, value: Any) -> dict[str, Any]:
     change = {"field": field, "value": value}
     return {"object": obj, "entry": [{"id": account_id, "time": now, "changes": [change]}]}
+
+
+def _epoch(value: Any) -> float | None:
+    if value in (None, ""):
+        return None
+    text = str(value)
+    if text.lstrip("-").isdigit():
+        return float(text)
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 
 def _truthy(value: Any) -> bool:
@@ -1018,7 +1028,13 @@ class FakePlatforms:
                 found = self._descendants(obj)
             else:
                 found = [self.objects[("graph", c)] for c in obj.children]
-            items = [render_fb_comment(o) for o in found if not o.deleted]
+            # ``since``: a Unix timestamp (or an ISO time), as the Graph API's time paging takes it.
+            since = _epoch(params.get("since"))
+            items = [
+                render_fb_comment(o)
+                for o in found
+                if not o.deleted and (since is None or o.created >= since)
+            ]
             edge = "comments"
         else:
 
