@@ -7,9 +7,11 @@ the platform calls it needs become :class:`PlatformAction` rows that workers car
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -72,31 +74,40 @@ def engine_actor(eng: Any) -> str:
 
 def author_prior_removals(comment: Comment) -> int:
     """Earlier removals of this author on this account (decisions that took a comment down)."""
-    if not comment.author_id:
-        return 0
-    return (
-        Decision.objects.filter(
-            account_id=comment.account_id,
-            comment__author_id=comment.author_id,
-            outcome__in=list(REMOVING),
+    return prior_removals_many([comment])[comment.pk]
+
+
+def prior_removals_many(comments: Sequence[Comment]) -> dict[int, int]:
+    """For each comment, how many *other* comments of its author on its account were taken down
+    (one query for the whole batch)."""
+    authors = {(c.account_id, c.author_id) for c in comments if c.author_id}
+    removed: dict[tuple[int, str], set[int]] = {}
+    if authors:
+        rows = (
+            Decision.objects.filter(
+                account_id__in={a for a, _ in authors},
+                comment__author_id__in={b for _, b in authors},
+                outcome__in=list(REMOVING),
+            )
+            .values_list("account_id", "comment__author_id", "comment_id")
+            .distinct()
         )
-        .exclude(comment=comment)
-        .values("comment")
-        .distinct()
-        .count()
-    )
+        for account_id, author_id, comment_id in rows:
+            removed.setdefault((account_id, author_id), set()).add(comment_id)
+    return {
+        c.pk: len(removed.get((c.account_id, c.author_id), set()) - {c.pk}) if c.author_id else 0
+        for c in comments
+    }
 
 
 CONTEXT_TTL = 60.0
 _FUNDS: dict[int, tuple[float, tuple[Any, ...]]] = {}
 
 
-def engine_context(comment: Comment) -> Any:
+def _fundraisers(account: Any) -> tuple[Any, ...]:
     from steward.authorizations.selectors import approved_fundraisers
-    from steward.moderation.engine.types import Context, Fundraiser
+    from steward.moderation.engine.types import Fundraiser
 
-    account = comment.account
-    post = Post.objects.filter(account=account, post_id=comment.post_id).values_list("text", flat=True).first()
     now = time.monotonic()
     cached = _FUNDS.get(account.pk)
     if cached is None or cached[0] < now:
@@ -111,15 +122,38 @@ def engine_context(comment: Comment) -> Any:
         )
         # Approvals change rarely and are dated; a minute's staleness on the live path is harmless.
         _FUNDS[account.pk] = cached = (now + CONTEXT_TTL, funds)
-    funds = cached[1]
-    return Context(
-        post=post or "",
-        account=account.handle,
-        account_kind=account.kind,
-        author_prior_removals=author_prior_removals(comment),
-        fundraisers=funds,
-        today=timezone.localdate(),
-    )
+    return cached[1]
+
+
+def engine_context(comment: Comment) -> Any:
+    return engine_contexts([comment])[0]
+
+
+def engine_contexts(comments: Sequence[Comment]) -> list[Any]:
+    """What the engine may know about each comment: the post it answers, the author's earlier
+    removals on the account, the account's approved fundraisers. A few queries for the batch."""
+    from steward.moderation.engine.types import Context
+
+    wanted = {(c.account_id, c.post_id) for c in comments}
+    posts: dict[tuple[int, str], str] = {}
+    if wanted:
+        rows = Post.objects.filter(
+            account_id__in={a for a, _ in wanted}, post_id__in={p for _, p in wanted}
+        ).values_list("account_id", "post_id", "text")
+        posts = {(a, p): t for a, p, t in rows}
+    prior = prior_removals_many(comments)
+    today = timezone.localdate()
+    return [
+        Context(
+            post=posts.get((c.account_id, c.post_id)) or "",
+            account=c.account.handle,
+            account_kind=c.account.kind,
+            author_prior_removals=prior[c.pk],
+            fundraisers=_fundraisers(c.account),
+            today=today,
+        )
+        for c in comments
+    ]
 
 
 def _text_key(text: str) -> str:
@@ -136,11 +170,48 @@ def _notice(decision: Decision, lang: str) -> str:
 def decide_by_engine(*, comment: Comment, archive_record_id: str = "") -> list[int]:
     """Judge the current text of ``comment`` and record what follows. Must run inside the
     transaction that archived that text; returns the ids of the platform actions to carry out."""
-    key = f"engine:{comment.pk}:{_text_key(comment.text)}"
-    if Decision.objects.filter(idempotency_key=key).exists():
+    return decide_by_engine_many([(comment, archive_record_id)])
+
+
+def decide_by_engine_many(items: Sequence[tuple[Comment, str]]) -> list[int]:
+    """:func:`decide_by_engine` for a batch of (comment, archive record id): one idempotency
+    query, one context lookup, one matrix product, one insert of the decisions. The caller holds
+    the comments' row locks inside its transaction.
+
+    A batch decides as the comments would one after another: when an author's earlier comment in
+    the batch is taken down, a later one of theirs is judged again with that removal counted.
+    """
+    keys = {c.pk: f"engine:{c.pk}:{_text_key(c.text)}" for c, _ in items}
+    seen = set(Decision.objects.filter(idempotency_key__in=keys.values()).values_list("idempotency_key", flat=True))
+    todo: list[tuple[Comment, str]] = []
+    for comment, record_id in items:  # one decision per version, however often it is in the batch
+        if keys[comment.pk] not in seen:
+            seen.add(keys[comment.pk])
+            todo.append((comment, record_id))
+    if not todo:
         return []
     eng = engine()
-    verdict = eng.judge(comment.text, engine_context(comment))
+    contexts = engine_contexts([c for c, _ in todo])
+    verdicts = eng.judge_many([(c.text, ctx) for (c, _), ctx in zip(todo, contexts, strict=True)])
+    removed_in_batch: dict[tuple[int, str], int] = {}
+    decisions: list[tuple[Decision, Any]] = []
+    for (comment, record_id), ctx, verdict in zip(todo, contexts, verdicts, strict=True):
+        author = (comment.account_id, comment.author_id)
+        earlier = removed_in_batch.get(author, 0) if comment.author_id else 0
+        if earlier:
+            verdict = eng.judge(comment.text, dataclasses.replace(ctx, author_prior_removals=ctx.author_prior_removals + earlier))
+        decision = _engine_decision(comment, verdict, key=keys[comment.pk], record_id=record_id, actor=engine_actor(eng))
+        if decision.outcome in REMOVING and comment.author_id:
+            removed_in_batch[author] = earlier + 1
+        decisions.append((decision, verdict))
+    Decision.objects.bulk_create([decision for decision, _verdict in decisions])
+    return _carry_out_many(
+        [(d, v.language or "en") for d, v in decisions if d.outcome != Decision.Outcome.KEEP]
+    )
+
+
+def _engine_decision(comment: Comment, verdict: Any, *, key: str, record_id: str, actor: str) -> Decision:
+    """The engine's verdict as an (unsaved) decision that cites its clause."""
     outcome = {
         "keep": Decision.Outcome.KEEP,
         "hide": Decision.Outcome.HIDE,
@@ -150,7 +221,7 @@ def decide_by_engine(*, comment: Comment, archive_record_id: str = "") -> list[i
     clause = "" if verdict.clause in ("", "—") else verdict.clause
     if outcome in REMOVING and not clause:
         clause = CATEGORY_CLAUSE.get(verdict.category, "1.8.b")
-    decision = Decision.objects.create(
+    return Decision(
         comment=comment,
         account=comment.account,
         outcome=outcome,
@@ -159,26 +230,62 @@ def decide_by_engine(*, comment: Comment, archive_record_id: str = "") -> list[i
         confidence=verdict.confidence,
         evidence={**verdict.to_dict()["evidence"], "explanation": verdict.explanation,
                   "language": verdict.language, "requires_confirmation": verdict.requires_confirmation,
-                  "comment_record": archive_record_id},  # fmt: skip
+                  "comment_record": record_id},  # fmt: skip
         reply_text=verdict.reply or "",
-        actor_label=engine_actor(eng),
+        actor_label=actor,
         idempotency_key=key,
     )
-    if outcome == Decision.Outcome.KEEP:
-        return []
-    return _carry_out(decision, lang=verdict.language or "en", requires_confirmation=verdict.requires_confirmation)
 
 
 def _carry_out(decision: Decision, *, lang: str = "en", requires_confirmation: bool = False) -> list[int]:
     """Archive the decision, open queue items, and create its platform actions."""
-    comment = decision.comment
-    decision.archive_record_id = _archive_decision(decision)
-    decision.save(update_fields=["archive_record_id"])
+    return _carry_out_many([(decision, lang)])
+
+
+def _carry_out_many(decisions: Sequence[tuple[Decision, str]]) -> list[int]:
+    """:func:`_carry_out` for (saved decision, language) pairs: one archive append for all the
+    decisions, one insert of the queue items, one of the actions. The caller holds the comments'
+    row locks, so looking for open queue items and then creating them cannot race."""
+    from steward.platforms.pipeline import archive_append_many
+
+    if not decisions:
+        return []
+    saved = [decision for decision, _lang in decisions]
+    record_ids = archive_append_many([_decision_record(decision) for decision in saved])
+    for decision, record_id in zip(saved, record_ids, strict=True):
+        decision.archive_record_id = record_id
+    Decision.objects.bulk_update(saved, ["archive_record_id"])
     actions: list[PlatformAction] = []
+    queue: list[QueueItem] = []
+    for decision, lang in decisions:
+        plan_actions, plan_queue = _consequences(decision, lang)
+        actions += plan_actions
+        queue += plan_queue
+    if queue:
+        open_items = set(
+            QueueItem.objects.filter(
+                comment__in={q.comment_id for q in queue}, state=QueueItem.State.OPEN
+            ).values_list("comment_id", "reason")
+        )
+        fresh = []
+        for item in queue:
+            if (item.comment_id, item.reason) not in open_items:
+                open_items.add((item.comment_id, item.reason))
+                fresh.append(item)
+        QueueItem.objects.bulk_create(fresh)
+    PlatformAction.objects.bulk_create(actions)
+    return [a.pk for a in actions]
+
+
+def _consequences(decision: Decision, lang: str) -> tuple[list[PlatformAction], list[QueueItem]]:
+    """What a decision asks for: the platform calls (unsaved actions) and the queue items."""
+    comment = decision.comment
+    actions: list[PlatformAction] = []
+    queue: list[QueueItem] = []
     outcome = decision.outcome
     if outcome == Decision.Outcome.HOLD:
-        _queue(comment, QueueItem.Reason.HELD, decision, note=decision.evidence.get("explanation", ""))
-        return []
+        queue.append(_queue_row(comment, QueueItem.Reason.HELD, decision, note=decision.evidence.get("explanation", "")))
+        return actions, queue
     if outcome in (Decision.Outcome.HIDE, Decision.Outcome.ESCALATE, Decision.Outcome.REMOVE):
         if comment.state != Comment.State.HIDDEN:
             actions.append(_action(decision, PlatformAction.Kind.HIDE))
@@ -193,7 +300,7 @@ def _carry_out(decision: Decision, *, lang: str = "en", requires_confirmation: b
             note = decision.evidence.get("explanation", "")
             if decision.category == "offensive":
                 note = f"{note}\n" + _("Offensive: the author goes to block review (1.8.b).")
-            _queue(comment, QueueItem.Reason.AUTO_HIDDEN, decision, note=note)
+            queue.append(_queue_row(comment, QueueItem.Reason.AUTO_HIDDEN, decision, note=note))
     if outcome == Decision.Outcome.ESCALATE:
         recipient = (
             settings.RECORDS_CONTACT_EMAIL if decision.category == "privacy" else settings.SAFETY_CONTACT_EMAIL
@@ -203,15 +310,16 @@ def _carry_out(decision: Decision, *, lang: str = "en", requires_confirmation: b
                     subject=f"[Steward] {decision.get_category_display() or 'Escalation'}: "
                             f"{comment.account.display_name}")  # fmt: skip
         )
-        _queue(comment, QueueItem.Reason.ESCALATED, decision, note=decision.reason)
+        queue.append(_queue_row(comment, QueueItem.Reason.ESCALATED, decision, note=decision.reason))
     if outcome == Decision.Outcome.APPROVE and comment.state == Comment.State.HIDDEN:
         actions.append(_action(decision, PlatformAction.Kind.UNHIDE))
-    return [a.pk for a in actions]
+    return actions, queue
 
 
 def _action(decision: Decision, kind: str, *, text: str = "", recipient: str = "", subject: str = "") -> PlatformAction:
+    """An unsaved platform action of a decision; its key makes a second one impossible."""
     comment = decision.comment
-    return PlatformAction.objects.create(
+    return PlatformAction(
         decision=decision,
         account=decision.account,
         kind=kind,
@@ -224,13 +332,18 @@ def _action(decision: Decision, kind: str, *, text: str = "", recipient: str = "
     )
 
 
+def _queue_row(comment: Comment, reason: str, decision: Decision | None, *, note: str = "", reported_by: Any = None) -> QueueItem:
+    return QueueItem(comment=comment, reason=reason, account_id=comment.account_id, decision=decision,
+                     note=note[:4000], reported_by=reported_by)  # fmt: skip
+
+
 def _queue(comment: Comment, reason: str, decision: Decision | None, *, note: str = "", reported_by: Any = None) -> QueueItem:
     # Callers hold the comment's row lock, so look-then-create cannot race (and skips the
     # savepoint get_or_create would take on every comment).
     item = QueueItem.objects.filter(comment=comment, reason=reason, state=QueueItem.State.OPEN).first()
     if item is None:
-        item = QueueItem.objects.create(comment=comment, reason=reason, account_id=comment.account_id,
-                                        decision=decision, note=note[:4000], reported_by=reported_by)  # fmt: skip
+        item = _queue_row(comment, reason, decision, note=note, reported_by=reported_by)
+        item.save()
     return item
 
 
@@ -252,11 +365,10 @@ def _escalation_body(decision: Decision) -> str:
     )
 
 
-def _archive_decision(decision: Decision) -> str:
-    from steward.platforms.pipeline import archive_append
-
+def _decision_record(decision: Decision) -> dict[str, Any]:
+    """The archive record of a decision (REC-1: a moderation decision is a record)."""
     comment = decision.comment
-    return archive_append(
+    return dict(
         kind="moderation_decision",
         version="created",
         account=decision.account,
@@ -464,10 +576,20 @@ def block_lift(*, actor: Any, proposal: BlockProposal, note: str = "") -> BlockP
     """Lift a block at (or before) its review; a block that should continue needs a new proposal."""
     if not is_communications_lead(actor):
         raise NotPermitted(_("Only the communications lead lifts blocks."))
+    lifted = _block_lift(proposal=proposal, actor=actor, note=note, audit_action="moderation.block_lifted")
+    if lifted is None:
+        raise PolicyViolation(_("This block is not active."))
+    return lifted
+
+
+def _block_lift(*, proposal: BlockProposal, actor: Any, note: str, audit_action: str) -> BlockProposal | None:
+    """Lift an active block (None if it is no longer active): the unblock goes to the platform as
+    an idempotent :class:`PlatformAction` (``block:<id>:unblock``), the lift is archived and audited
+    with actor, clause and time, all in one transaction."""
     with transaction.atomic():
         proposal = BlockProposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.state != BlockProposal.State.APPROVED:
-            raise PolicyViolation(_("This block is not active."))
+            return None
         proposal.state = BlockProposal.State.LIFTED
         proposal.lifted_at = timezone.now()
         proposal.lifted_by = actor
@@ -475,7 +597,8 @@ def block_lift(*, actor: Any, proposal: BlockProposal, note: str = "") -> BlockP
         proposal.save()
         action = _block_action(proposal, PlatformAction.Kind.UNBLOCK)
         _archive_block(proposal, actor, "lifted")
-        audit(actor=actor, action="moderation.block_lifted", obj=proposal, clause=proposal.clause, after={"note": note})
+        audit(actor=actor, action=audit_action, obj=proposal, clause=proposal.clause,
+              after={"note": note, "lifted_at": proposal.lifted_at, "review_by": proposal.review_by})  # fmt: skip
         _enqueue_on_commit([action.pk])
     return proposal
 
@@ -483,6 +606,25 @@ def block_lift(*, actor: Any, proposal: BlockProposal, note: str = "") -> BlockP
 def blocks_due_for_review(on: dt.date | None = None) -> list[BlockProposal]:
     on = on or timezone.localdate()
     return list(BlockProposal.objects.filter(state=BlockProposal.State.APPROVED, review_by__lte=on))
+
+
+def blocks_lift_due(*, on: dt.date | None = None) -> list[BlockProposal]:
+    """Lift every block whose review-by date has come (BLK-2: a block lasts until its review and
+    continues only if renewed by a new proposal), by the system rather than a person.
+
+    Run by Celery beat and by ``steward sweep_events``/``steward lift_due_blocks``. Safe to run
+    twice or on two machines at once: each block is locked and re-checked, and its unblock call is
+    one action row with a unique key.
+    """
+    on = on or timezone.localdate()
+    due = BlockProposal.objects.filter(state=BlockProposal.State.APPROVED, review_by__lte=on)
+    lifted: list[BlockProposal] = []
+    for proposal in due.order_by("review_by", "pk"):
+        note = f"Review-by date {proposal.review_by:%Y-%m-%d} reached without renewal (BLK-2)."
+        done = _block_lift(proposal=proposal, actor=None, note=note, audit_action="moderation.block_lifted_at_review")
+        if done is not None:
+            lifted.append(done)
+    return lifted
 
 
 def _block_action(proposal: BlockProposal, kind: str) -> PlatformAction:
@@ -514,7 +656,9 @@ def _archive_block(proposal: BlockProposal, actor: Any, what: str) -> None:
         clause=proposal.clause,
         actor=actor_label(actor)[:200],
         extra={"block": proposal.pk, "proposed_by": actor_label(proposal.proposed_by),
-               "review_by": proposal.review_by, "note": proposal.decided_note or proposal.lift_note},  # fmt: skip
+               "review_by": proposal.review_by,
+               "note": proposal.lift_note if what == "lifted" else proposal.decided_note,
+               **({"lifted_at": proposal.lifted_at} if what == "lifted" else {})},  # fmt: skip
     )
 
 
