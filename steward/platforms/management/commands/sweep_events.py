@@ -1,7 +1,9 @@
-"""``steward sweep_events``: re-drive stored events and platform actions that are not done.
+"""``steward sweep_events``: re-drive stored events and platform actions that are not done, and
+lift blocks whose review-by date has come.
 
 Run it from cron or a systemd timer in the embedded (no broker) setup, or let Celery beat run
-``steward.platforms.sweep`` every 30 s. ``--loop N`` sweeps every N seconds until stopped.
+``steward.platforms.sweep`` every 30 s (and ``steward.moderation.lift_due_blocks`` hourly).
+``--loop N`` sweeps every N seconds until stopped.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Only count what is due.")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        from steward.moderation.services import blocks_due_for_review, blocks_lift_due
         from steward.platforms.pipeline import due_counts, sweep
 
         while True:
             counts = due_counts() if opts["dry_run"] else sweep(limit=opts["limit"])
-            self.stdout.write(f"events={counts['events']} actions={counts['actions']}")
+            blocks = blocks_due_for_review() if opts["dry_run"] else blocks_lift_due()
+            self.stdout.write(f"events={counts['events']} actions={counts['actions']} blocks={len(blocks)}")
             if not opts["loop"]:
                 return
             time.sleep(opts["loop"])
