@@ -46,6 +46,13 @@ class Command(BaseCommand):
             help="Requests per 15 minutes for every X endpoint (default: X's own, e.g. 50 for hide)",
         )
         parser.add_argument(
+            "--oauth-env",
+            default="",
+            metavar="FILE",
+            help="Write the settings that point Steward's 'Connect with …' sign-in at this fake, "
+            "as NAME=value lines (source it before starting Steward)",
+        )
+        parser.add_argument(
             "--youtube-units",
             type=int,
             default=10_000,
@@ -88,8 +95,12 @@ class Command(BaseCommand):
             "x_consumer_secret": fake.x_consumer_secret,
             "webhook_targets": targets,
             "seeded_posts": posts,
+            "oauth_settings": fake.oauth_settings(),
         }
         self.stdout.write(json.dumps(info, indent=2))
+        if options["oauth_env"]:
+            with open(options["oauth_env"], "w", encoding="utf-8") as fh:
+                fh.writelines(f"export {k}={v}\n" for k, v in fake.oauth_settings().items())
         self.stdout.write(self.style.SUCCESS(f"fake platforms serving on {url}; Ctrl-C to stop"))
         try:
             while True:
