@@ -18,6 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from steward.core.models import AuditEvent
+from steward.platforms import oauth as oauthlib
 from steward.platforms import services
 from steward.platforms.errors import AuthError
 from steward.platforms.fake import FakePlatforms
@@ -268,6 +269,31 @@ def test_tiktok_has_no_sign_in_and_keeps_the_pasted_token(oauth, lps, client_as)
     assert b"Connect with" not in page.content and b"Paste a token" in page.content
     start = client.post(f"/platforms/accounts/{account.pk}/connection/oauth/", follow=True)
     assert b"no documented sign-in flow" in start.content
+
+
+def test_pkce_follows_rfc_7636():
+    # RFC 7636 appendix B
+    assert oauthlib.pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    verifier, challenge = oauthlib.pkce_pair()
+    assert 43 <= len(verifier) <= 128 and challenge == oauthlib.pkce_challenge(verifier)
+    assert set(verifier) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def test_a_wrong_client_secret_is_named_as_such(oauth, settings):
+    settings.X_OAUTH_CLIENT_SECRET = "not-the-secret"
+    provider = services.oauth_provider("x")
+    with pytest.raises(oauthlib.OAuthError, match="invalid_client.*client id or secret"):
+        oauthlib.exchange_code(provider, code="anything", redirect_uri="https://steward.example.org/cb",
+                               code_verifier="v" * 43)  # fmt: skip
+
+
+def test_an_unreachable_provider_is_worth_retrying(oauth, settings):
+    from steward.platforms.errors import TransientError
+
+    settings.GOOGLE_OAUTH_TOKEN_URL = "http://127.0.0.1:9/token"  # nothing listens on the discard port
+    provider = services.oauth_provider("youtube")
+    with pytest.raises(TransientError, match="Could not reach Google"):
+        oauthlib.exchange_code(provider, code="c", redirect_uri="https://steward.example.org/cb", code_verifier="v" * 43)
 
 
 # -- who may connect --------------------------------------------------------------------------------

@@ -139,11 +139,16 @@ class Tokens:
         return now + dt.timedelta(seconds=self.expires_in) if self.expires_in else None
 
 
+def pkce_challenge(verifier: str) -> str:
+    """RFC 7636 S256: ``BASE64URL(SHA256(ASCII(code_verifier)))`` without padding."""
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
 def pkce_pair() -> tuple[str, str]:
     """A PKCE ``code_verifier`` (43–128 unreserved characters) and its S256 ``code_challenge``."""
     verifier = secrets.token_urlsafe(64)  # 86 characters from [A-Za-z0-9_-]
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return verifier, pkce_challenge(verifier)
 
 
 def new_state() -> str:
