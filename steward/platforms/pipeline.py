@@ -342,11 +342,13 @@ def _event_finish(
 def _enqueue_actions(action_ids: Iterable[int]) -> None:
     """Carry out the event's actions now, in this worker: a second trip through the broker would
     only add latency. Each action is its own row, so a failure here is retried on its own."""
-    for action_id in action_ids:
-        try:
-            action_run(action_id)
-        except Exception:  # the row keeps its state; the sweeper re-drives it
-            log.exception("action %s failed", action_id)
+    ids = list(action_ids)
+    if not ids:
+        return
+    try:
+        actions_run(ids)
+    except Exception:  # the rows keep their state; the sweeper re-drives them
+        log.exception("actions %s failed", ids)
 
 
 # -- account resolution --------------------------------------------------------------------------
@@ -698,65 +700,146 @@ def comment_version_fields(
 
 
 def action_claim(action_id: int) -> Any:
+    claimed = actions_claim([action_id])
+    return claimed[0] if claimed else None
+
+
+def actions_claim(action_ids: list[int]) -> list[Any]:
+    """Take the due actions among ``action_ids`` for this worker (skipping rows another worker is
+    claiming right now), with what carrying them out needs."""
     from steward.moderation.models import PlatformAction
 
     now = timezone.now()
-    claimed = (
-        PlatformAction.objects.filter(pk=action_id)
-        .filter(Q(state=PlatformAction.State.PENDING) | Q(state=PlatformAction.State.RUNNING, lease_until__lt=now))
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(state=PlatformAction.State.RUNNING, lease_until=now + lease(), attempts=F("attempts") + 1)
+    with transaction.atomic():
+        ids = list(
+            PlatformAction.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=action_ids)
+            .filter(Q(state=PlatformAction.State.PENDING) | Q(state=PlatformAction.State.RUNNING, lease_until__lt=now))
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return []
+        PlatformAction.objects.filter(pk__in=ids).update(
+            state=PlatformAction.State.RUNNING, lease_until=now + lease(), attempts=F("attempts") + 1
+        )
+    return list(
+        PlatformAction.objects.select_related("account", "decision", "decision__comment", "block")
+        .filter(pk__in=ids)
+        .order_by("pk")
     )
-    if not claimed:
-        return None
-    return PlatformAction.objects.select_related("account", "decision", "decision__comment").get(pk=action_id)
 
 
 def action_run(action_id: int) -> str:
     """Carry out one action once. Transient failures reschedule it; permanent ones fail it (and
     queue the comment for a person)."""
+    return actions_run([action_id]).get(action_id, "skipped")
+
+
+def actions_run(action_ids: list[int]) -> dict[int, str]:
+    """Carry out actions once each: the platform calls one by one (a few at a time in threads,
+    since they wait on the network), then every success recorded in one transaction."""
     from steward.moderation.models import PlatformAction
 
-    action = action_claim(action_id)
-    if action is None:
-        return "skipped"
-    if action.kind == PlatformAction.Kind.EMAIL:
-        return _run_email(action)
-    conn = PlatformConnection.objects.filter(account_id=action.account_id).first()
-    if conn is None or conn.status != PlatformConnection.Status.ACTIVE:
-        return _action_fail(action, "the account is not connected (or needs reconnecting)", permanent=True)
-    now = timezone.now()
-    if conn.throttled_until and conn.throttled_until > now:
-        return _action_later(action, (conn.throttled_until - now).total_seconds(), "platform throttled")
-    from steward.platforms.services import client_for, connection_mark
+    outcome: dict[int, str] = {}
+    calls: list[tuple[Any, Any, PlatformConnection]] = []
+    connections: dict[int, PlatformConnection | None] = {}
+    for action in actions_claim(action_ids):
+        if action.kind == PlatformAction.Kind.EMAIL:
+            outcome[action.pk] = _run_email(action)
+            continue
+        if action.account_id not in connections:
+            connections[action.account_id] = PlatformConnection.objects.filter(account_id=action.account_id).first()
+        conn = connections[action.account_id]
+        if conn is None or conn.status != PlatformConnection.Status.ACTIVE:
+            outcome[action.pk] = _action_fail(action, "the account is not connected (or needs reconnecting)", permanent=True)
+            continue
+        now = timezone.now()
+        if conn.throttled_until and conn.throttled_until > now:
+            outcome[action.pk] = _action_later(action, (conn.throttled_until - now).total_seconds(), "platform throttled")
+            continue
+        from steward.platforms.services import client_for
 
+        try:
+            calls.append((action, client_for(conn), conn))
+        except Exception as exc:
+            outcome[action.pk] = _action_later(action, backoff(action.attempts), repr(exc))
+    done: list[tuple[Any, int | None, dict[str, Any], str | None]] = []
+    for (action, _client, conn), answer in zip(calls, _platform_calls(calls), strict=True):
+        result = _call_outcome(action, conn, answer)
+        if isinstance(result, str):
+            outcome[action.pk] = result
+        else:
+            done.append((action, *result))
+    outcome.update(_actions_done(done))
+    return outcome
+
+
+def _platform_calls(calls: list[tuple[Any, Any, PlatformConnection]]) -> list[Any]:
+    """Each call's result or the exception it raised, in order. Calls to one platform account go
+    one after another (its rate limits are per account); accounts go side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    by_account: dict[int, list[int]] = {}
+    for i, (action, _, _) in enumerate(calls):
+        by_account.setdefault(action.account_id, []).append(i)
+    results: list[Any] = [None] * len(calls)
+
+    def run(indexes: list[int]) -> None:
+        throttled: RateLimited | None = None
+        for i in indexes:
+            action, client, _ = calls[i]
+            # After a 429 the account's other calls wait for the same reset instead of asking.
+            results[i] = throttled or _call_catching(client, action)
+            if isinstance(results[i], RateLimited):
+                throttled = results[i]
+
+    if len(by_account) <= 1:
+        for indexes in by_account.values():
+            run(indexes)
+        return results
+    with ThreadPoolExecutor(max_workers=min(8, len(by_account))) as pool:
+        list(pool.map(run, by_account.values()))
+    return results
+
+
+def _call_catching(client: Any, action: Any) -> Any:
     try:
-        client = client_for(conn)
-        result = _call(client, action)
-    except RateLimited as exc:
+        return _call(client, action)
+    except Exception as exc:  # judged by _call_outcome on the worker's own thread
+        return exc
+
+
+def _call_outcome(action: Any, conn: PlatformConnection, answer: Any) -> str | tuple[int | None, dict[str, Any], str | None]:
+    """What a platform's answer means for the action: done (status, response, created id), or the
+    state it was left in (retry later, failed, unsupported)."""
+    from steward.moderation.models import PlatformAction
+    from steward.platforms.services import connection_mark
+
+    if not isinstance(answer, BaseException):
+        return answer.status_code, dict(answer.response or {}), answer.created_id
+    exc = answer
+    if isinstance(exc, RateLimited):
         until = timezone.now() + dt.timedelta(seconds=max(1.0, exc.retry_after))
         PlatformConnection.objects.filter(pk=conn.pk).update(throttled_until=until)
         return _action_later(action, max(1.0, exc.retry_after), str(exc))
-    except Unsupported as exc:
+    if isinstance(exc, Unsupported):
         return _action_fail(action, str(exc), permanent=True, unsupported=True)
-    except NotFound as exc:
+    if isinstance(exc, NotFound):
         # The comment is gone (deleted by its author): nothing left to hide.
         if action.kind in (PlatformAction.Kind.HIDE, PlatformAction.Kind.DELETE):
-            return _action_done(action, status_code=exc.status_code or 404, response={"not_found": str(exc)})
+            return exc.status_code or 404, {"not_found": str(exc)}, None
         return _action_fail(action, str(exc), permanent=True)
-    except AuthError as exc:
+    if isinstance(exc, AuthError):
         connection_mark(conn=conn, status=PlatformConnection.Status.NEEDS_RECONNECT, error=str(exc))
         return _action_later(action, backoff(action.attempts, cap=3600), str(exc))
-    except PlatformError as exc:
+    if isinstance(exc, PlatformError):
         if exc.permanent:
             return _action_fail(action, str(exc), permanent=True)
         return _action_later(action, backoff(action.attempts), str(exc))
-    except Exception as exc:  # connection refused and the like are worth retrying
-        log.exception("action %s failed", action.pk)
-        return _action_later(action, backoff(action.attempts), repr(exc))
-    return _action_done(
-        action, status_code=result.status_code, response=dict(result.response or {}), created_id=result.created_id
-    )
+    # connection refused and the like are worth retrying
+    log.error("action %s failed", action.pk, exc_info=exc)
+    return _action_later(action, backoff(action.attempts), repr(exc))
 
 
 def _call(client: Any, action: Any) -> Any:
@@ -833,85 +916,106 @@ def _action_fail(action: Any, error: str, *, permanent: bool, unsupported: bool 
 
 
 def _action_done(action: Any, *, status_code: int | None, response: dict[str, Any], created_id: str | None = None) -> str:
-    """Record the platform's answer in the same transaction as the comment's new state and the
-    archive records of both."""
+    return _actions_done([(action, status_code, response, created_id)])[action.pk]
+
+
+def _actions_done(done: list[tuple[Any, int | None, dict[str, Any], str | None]]) -> dict[int, str]:
+    """Record the platforms' answers in one transaction together with the comments' new states
+    and the archive records of both: a hide becomes a version of the comment (REC-2); any other
+    action, a moderation record with the platform's answer."""
     from steward.moderation.models import PlatformAction
 
+    if not done:
+        return {}
+    new_states = {
+        PlatformAction.Kind.HIDE: Comment.State.HIDDEN,
+        PlatformAction.Kind.UNHIDE: Comment.State.VISIBLE,
+        PlatformAction.Kind.DELETE: Comment.State.DELETED,
+    }
+    versions = {"hide": "hidden", "unhide": "unhidden", "delete": "removed_by_district"}
     with transaction.atomic():
-        locked = PlatformAction.objects.select_for_update().get(pk=action.pk)
-        if locked.state == PlatformAction.State.DONE:
-            return "done"
-        decision = action.decision
-        actor = decision.actor_label if decision else "steward"
-        comment = decision.comment if decision else None
-        changed_state = False
-        if comment is not None:
-            comment = Comment.objects.select_for_update().get(pk=comment.pk)
-            new_state = {
-                PlatformAction.Kind.HIDE: Comment.State.HIDDEN,
-                PlatformAction.Kind.UNHIDE: Comment.State.VISIBLE,
-                PlatformAction.Kind.DELETE: Comment.State.DELETED,
-            }.get(action.kind)
-            if new_state and new_state != comment.state:
+        locked = {
+            a.pk: a
+            for a in PlatformAction.objects.select_for_update().filter(pk__in=[a.pk for a, *_ in done]).order_by("pk")
+        }
+        comment_ids = sorted({a.decision.comment_id for a, *_ in done if a.decision_id})
+        comments = {
+            c.pk: c for c in Comment.objects.select_for_update().select_related("account").filter(pk__in=comment_ids).order_by("pk")
+        }
+        changed: dict[int, Comment] = {}
+        records: list[dict[str, Any]] = []
+        finished: list[tuple[Any, int | None, dict[str, Any], str | None, int]] = []
+        for action, status_code, response, created_id in done:
+            row = locked.get(action.pk)
+            if row is None or row.state == PlatformAction.State.DONE:
+                continue
+            decision = action.decision
+            actor = decision.actor_label if decision else "steward"
+            comment = comments.get(decision.comment_id) if decision else None
+            new_state = new_states.get(action.kind)
+            changed_state = False
+            if comment is not None and new_state is not None and new_state != comment.state:
+                changed_state = True
                 comment.state = new_state
                 comment.hidden_by = Comment.HiddenBy.STEWARD if new_state == Comment.State.HIDDEN else ""
                 comment.versions += 1
-                comment.save()
-                changed_state = True
-        answer = {
-            "action": action.kind,
-            "action_id": action.pk,
-            "decision": decision.pk if decision else None,
-            "block": action.block_id,
-            "status_code": status_code,
-            "platform_answer": response,
-            "created_id": created_id or "",
-            "attempts": locked.attempts,
-        }
-        clause = (decision.clause if decision else "") or (action.block.clause if action.block_id else "")
-        if comment is not None and changed_state:
-            # The comment's new state is a version of the comment (REC-2), with the platform's answer.
-            record_id = archive_comment_version(
-                comment,
-                version={"hide": "hidden", "unhide": "unhidden", "delete": "removed_by_district"}[action.kind],
-                text=comment.text,
-                state=_record_state(comment.state),
-                source="system",
-                actor=actor,
-                clause=clause,
-                category=decision.category if decision else "",
-                extra=answer,
-            )
-        else:
-            record_id = archive_append(
-                kind="moderation_decision",
-                version="created",
-                account=action.account,
-                platform=action.account.platform,
-                platform_id=f"action:{action.pk}",
-                parent_platform_id=action.target_id,
-                thread_platform_id=comment.post_id if comment else "",
-                author_platform_id=comment.author_id if comment else "",
-                author_name=comment.author_name if comment else "",
-                text=action.text,
-                source="system",
-                state=f"{action.kind}_done",
-                moderation_category=decision.category if decision else "",
-                clause=clause,
-                actor=actor,
-                extra=answer,
-            )
-        PlatformAction.objects.filter(pk=action.pk).update(
-            state=PlatformAction.State.DONE,
-            lease_until=None,
-            done_at=timezone.now(),
-            status_code=status_code,
-            response={**(action.response or {}), **response},
-            created_platform_id=created_id or "",
-            archive_record_id=record_id,
-            last_error="",
-        )
-    return "done"
+                changed[comment.pk] = comment
+            answer = {
+                "action": action.kind,
+                "action_id": action.pk,
+                "decision": decision.pk if decision else None,
+                "block": action.block_id,
+                "status_code": status_code,
+                "platform_answer": response,
+                "created_id": created_id or "",
+                "attempts": row.attempts,
+            }
+            clause = (decision.clause if decision else "") or (action.block.clause if action.block_id else "")
+            if comment is not None and changed_state:
+                records.append(comment_version_fields(
+                    comment, version=versions[action.kind], text=comment.text, state=_record_state(comment.state),
+                    source="system", actor=actor, clause=clause, category=decision.category if decision else "",
+                    extra=answer,
+                ))  # fmt: skip
+            else:
+                records.append(dict(
+                    kind="moderation_decision",
+                    version="created",
+                    account=action.account,
+                    platform=action.account.platform,
+                    platform_id=f"action:{action.pk}",
+                    parent_platform_id=action.target_id,
+                    thread_platform_id=comment.post_id if comment else "",
+                    author_platform_id=comment.author_id if comment else "",
+                    author_name=comment.author_name if comment else "",
+                    text=action.text,
+                    source="system",
+                    state=f"{action.kind}_done",
+                    moderation_category=decision.category if decision else "",
+                    clause=clause,
+                    actor=actor,
+                    extra=answer,
+                ))  # fmt: skip
+            finished.append((row, status_code, response, created_id, len(records) - 1))
+        if changed:
+            Comment.objects.bulk_update(list(changed.values()), ["state", "hidden_by", "versions"])
+        record_ids = archive_append_many(records) if records else []
+        now = timezone.now()
+        for row, status_code, response, created_id, index in finished:
+            row.state = PlatformAction.State.DONE
+            row.lease_until = None
+            row.done_at = now
+            row.status_code = status_code
+            row.response = {**(row.response or {}), **response}
+            row.created_platform_id = created_id or ""
+            row.archive_record_id = record_ids[index]
+            row.last_error = ""
+        PlatformAction.objects.bulk_update(
+            [row for row, *_ in finished],
+            ["state", "lease_until", "done_at", "status_code", "response", "created_platform_id",
+             "archive_record_id", "last_error"],
+        )  # fmt: skip
+    return {action.pk: "done" for action, *_ in done}
 
 
 def _run_email(action: Any) -> str:

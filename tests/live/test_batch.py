@@ -175,3 +175,23 @@ def test_a_batch_ends_as_one_by_one(lps, fake, caplog):
     assert [v for _, v, _, _ in one_summary["records"]["known"]] == ["created", "edited", "hidden"]
     assert archive_verify().ok
     assert Record.objects.filter(account=many_account).count() == Record.objects.filter(account=one_account).count()
+
+
+@pytest.mark.parametrize("kind,status", [("rate_limit", None), ("error", 500)])
+def test_a_batch_through_a_platform_storm_hides_each_comment_once(lps, fake, kind, status):
+    from tests.live.test_faults import platform_hides, sweep_until_quiet
+
+    account, page_id, post_id = page(lps, fake, 3)
+    script = Script(fake, page_id, post_id)
+    events = [store(script.add(f"c{i}", f"shit number {i}, fuck this", str(800 + i))) for i in range(10)]
+    fake.inject_fault(kind, count=3, platform="facebook", status=status, retry_after=60)
+    with on_commit():
+        assert pipeline.event_process(events[0], batch=50) == "done"
+    assert PlatformAction.objects.filter(account=account, kind="hide").exclude(state="done").exists()
+    sweep_until_quiet()
+    for cid in script.labels:
+        assert len(platform_hides(fake, cid)) == 1
+        assert Comment.objects.get(account=account, comment_id=cid).state == "hidden"
+        assert [r.version for r in Record.objects.filter(platform_id=cid).order_by("seq")] == ["created", "hidden"]
+    assert set(PlatformAction.objects.filter(account=account).values_list("state", flat=True)) == {"done"}
+    assert archive_verify().ok
