@@ -178,7 +178,9 @@ def test_a_refused_refresh_asks_for_reconnection(oauth, lps, client_as):
     conn.refresh_from_db()
     assert conn.status == "needs_reconnect" and "reconnect" in conn.last_error
     page = client_as("media_officer").get(f"/platforms/accounts/{account.pk}/connection/")
-    assert b"Needs reconnecting" in page.content and b"Connect with X" in page.content
+    assert b"Needs reconnecting" in page.content and b"Reconnect with X" in page.content
+    detail = client_as("media_officer").get(f"/accounts-registry/{account.pk}/")
+    assert b"Reconnect with X" in detail.content
 
 
 # -- what goes wrong is said clearly, and changes nothing ------------------------------------------
