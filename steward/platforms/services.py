@@ -121,7 +121,6 @@ def connection_save(
             conn.app_secret_encrypted = encrypt(app_secret)
         conn.status = PlatformConnection.Status.ACTIVE
         conn.last_error = ""
-        conn.throttled_until = None
         conn.save()
         if not account.platform_account_id:
             Account.objects.filter(pk=account.pk).update(platform_account_id=conn.platform_account_id)
