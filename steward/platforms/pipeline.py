@@ -478,7 +478,9 @@ def _judge_many(pairs: list[tuple[PlatformEvent, IngestedEvent]]) -> list[int]:
     if not ids:
         return []
     with transaction.atomic():
-        comments = {c.pk: c for c in Comment.objects.select_for_update().select_related("account").filter(pk__in=ids).order_by("pk")}
+        # Lock the comments only (``of``): a plain FOR UPDATE would lock the joined accounts too,
+        # and every worker inserting rows for those accounts would queue behind it.
+        comments = {c.pk: c for c in Comment.objects.select_for_update(of=("self",)).select_related("account").filter(pk__in=ids).order_by("pk")}
         todo = []
         for item, done in pairs:
             comment = comments.get(int(done.comment_id or 0))
@@ -940,7 +942,7 @@ def _actions_done(done: list[tuple[Any, int | None, dict[str, Any], str | None]]
         }
         comment_ids = sorted({a.decision.comment_id for a, *_ in done if a.decision_id})
         comments = {
-            c.pk: c for c in Comment.objects.select_for_update().select_related("account").filter(pk__in=comment_ids).order_by("pk")
+            c.pk: c for c in Comment.objects.select_for_update(of=("self",)).select_related("account").filter(pk__in=comment_ids).order_by("pk")
         }
         changed: dict[int, Comment] = {}
         records: list[dict[str, Any]] = []
