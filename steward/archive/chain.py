@@ -82,13 +82,39 @@ def _normalise(value: Any, path: str = "$") -> Any:
     raise CanonicalJSONError(f"unsupported type {type(value).__name__} at {path}")
 
 
+def _native(value: Any) -> bool:
+    """Only str, int, bool, None, lists and str-keyed dicts: what ``_normalise`` returns unchanged
+    (so ``canonical_json`` can skip rebuilding it)."""
+    kind = type(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return False
+            t = type(item)
+            if not (t is str or t is int or t is bool or item is None or _native(item)):
+                return False
+        return True
+    if isinstance(value, str):  # e.g. TextChoices members: serialised as their text either way
+        return True
+    if kind is list:
+        for item in value:
+            t = type(item)
+            if not (t is str or t is int or t is bool or item is None or _native(item)):
+                return False
+        return True
+    return kind is str or kind is int or kind is bool or value is None
+
+
 def canonical_json(value: Any) -> bytes:
     """Serialise ``value`` deterministically: sorted keys, no whitespace, UTF-8, no floats.
 
     Datetimes must be timezone-aware and are written as UTC with microseconds and a ``Z``.
     """
     return json.dumps(
-        _normalise(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        value if _native(value) else _normalise(value),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
     ).encode("utf-8")
 
 

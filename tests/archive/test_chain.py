@@ -104,3 +104,34 @@ def test_signed_checkpoint() -> None:
     sig = checkpoint_sign(payload, private)
     assert checkpoint_verify(payload, sig, public)
     assert not checkpoint_verify(payload.replace(b"10", b"11"), sig, public)
+
+
+def test_direct_paths_write_the_same_bytes() -> None:
+    """The shortcuts (content already JSON-native; the link hash written directly) produce
+    exactly the general path's bytes, and still refuse what the general path refuses."""
+    import enum
+    import hashlib
+    import json
+
+    from steward.archive.chain import _normalise, link_hash
+
+    class Kind(enum.StrEnum):
+        POST = "post"
+
+    def general(value: object) -> bytes:
+        return json.dumps(
+            _normalise(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
+
+    for value in [
+        {"kind": Kind.POST, "n": [1, "é", None, True, {"b": 1, "a": [2]}], "z": {}},
+        {"t": dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "x": (1, 2)},
+    ]:
+        assert canonical_json(value) == general(value)
+    with pytest.raises(CanonicalJSONError):
+        canonical_json({"x": [1, {"y": 0.5}]})
+    for chain, seq, prev in [("account:1", 3, "0" * 64), ('a"b\\', 3, "x\n"), ("é", True, "")]:
+        expected = hashlib.sha256(
+            general({"v": 1, "chain": chain, "seq": seq, "prev_hash": prev, "content_hash": "c"})
+        ).hexdigest()
+        assert link_hash(chain=chain, seq=seq, prev_hash=prev, content_hash="c") == expected
