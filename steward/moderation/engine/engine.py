@@ -51,6 +51,11 @@ class Engine:
             else None
         )
         self._check_score_names()
+        # Model scores that speak for a removable category (the confidence of "keep").
+        names = self.model.score_one(("ok",)).keys() if self.model else ()
+        self._removable_scores = tuple(
+            k for k in names if k in ("abuse", "spam") or (k.startswith("school.") and k != "school.ok")
+        )
 
     # -- loading ---------------------------------------------------------------------------
     @classmethod
@@ -173,7 +178,12 @@ class Engine:
             language=lang,
         )
         # A comment with no words and no meaningful emoji (a photo, "!!!") gives no ground to act.
-        rule = next((r for r in self.pack.rules if r.matches(sig)), None) if norm.tokens else None
+        rule = None
+        if norm.tokens:
+            for r in self.pack.rules:
+                if r.matches(sig):
+                    rule = r
+                    break
         spans = list(prep.struct_spans) + pattern_spans
         return self._verdict(norm, rule, sig, hits, spans, lang, fund)
 
@@ -197,11 +207,8 @@ class Engine:
         if rule is None:
             category, action, clause, reply, confirm = "ok", "keep", "—", None, False
             # Confidence of "keep": one minus the strongest sign of any removable category.
-            removable = max(
-                (v for k, v in sig.scores.items()
-                 if k in ("abuse", "spam") or (k.startswith("school.") and k != "school.ok")),
-                default=0.0,
-            )  # fmt: skip
+            get = sig.scores.get
+            removable = max([get(k, 0.0) for k in self._removable_scores], default=0.0)
             confidence = 1.0 - removable
             why = "no rule matched: kept (a public forum, clause 1.6; criticism is not a category)"
             rid = "default.keep"

@@ -89,9 +89,19 @@ class Condition:
     key: str = ""  # id used for the phrases/patterns of this block
     # Score names of ``lexicon`` ("lex.<category>"), built once instead of per comment.
     lex_keys: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # Whether any condition besides lexicon and scores is set (most blocks have none).
+    has_other: bool = field(default=True, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lex_keys", tuple(f"lex.{c}" for c in self.lexicon))
+        other = (self.phrases, self.patterns, self.account_kinds, self.prior_removals is not None,
+                 self.fundraiser is not None, self.post is not None, self.language is not None)  # fmt: skip
+        object.__setattr__(self, "has_other", any(other))
+
+    @property
+    def empty(self) -> bool:
+        """Whether the block has no condition at all (it always holds)."""
+        return not (self.lex_keys or self.scores or self.has_other)
 
     def holds(self, s: Signals) -> bool:
         """Whether every condition of the block holds for ``s``."""
@@ -106,6 +116,8 @@ class Condition:
             v = get(name, 0.0)
             if v < lo or v > hi:
                 return False
+        if not self.has_other:
+            return True
         if self.phrases and self.key not in s.phrase_rules:
             return False
         if self.patterns and self.key not in s.pattern_rules:
@@ -140,10 +152,14 @@ class Rule:
     requires_confirmation: bool = False
     confidence: str | None = None
     description: str = ""
+    when_empty: bool = field(default=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "when_empty", self.when.empty)
 
     def matches(self, s: Signals) -> bool:
         """Whether the rule fires on ``s``."""
-        if not self.when.holds(s):
+        if not self.when_empty and not self.when.holds(s):
             return False
         if not self.any:
             return True
