@@ -122,8 +122,19 @@ def test_page_matches_full_search_in_every_strategy(lps: District, monkeypatch) 
             raw_payload={},
         )
     user = lps.user("records_officer")
-    for small in (20_000, 5):  # 5 forces the chunked strategies
+    # SMALL 5 forces the chunked strategies; on PostgreSQL a WINDOW of 7 ids makes the unfiltered
+    # search walk windows (WALK large) or sort a bitmap of the older matches (WALK 0), in keyset
+    # chunks of MAX_CHUNK.
+    for small, window, walk, chunk in [
+        (20_000, 20_000, 200_000, 10_000),
+        (5, 20_000, 200_000, 10_000),
+        (5, 7, 200_000, 10_000),
+        (5, 7, 0, 3),
+    ]:
+        monkeypatch.setattr(search, "MAX_CHUNK", chunk)
         monkeypatch.setattr(search, "SMALL", small)
+        monkeypatch.setattr(search, "WINDOW", window)
+        monkeypatch.setattr(search, "WALK", walk)
         for query, filters in [
             ("bus", {}),
             ("bus", {"account": lhs.pk}),
@@ -144,7 +155,7 @@ def test_page_matches_full_search_in_every_strategy(lps: District, monkeypatch) 
                 if page.next_before is None:
                     break
                 before = page.next_before
-            assert paged == full, (small, query, filters)
+            assert paged == full, (small, window, walk, query, filters)
             first = record_search_page(user=user, query=query, filters=filters, count_cap=10)
             assert (first.count, first.more_than_count) == (min(len(full), 10), len(full) > 10)
 
