@@ -153,7 +153,8 @@ def _build(
     }
     # Positional construction: Django's keyword path resolves every field name and was a sixth of
     # the import time (bench/archive.py). The related objects are cached as the keywords would.
-    record = Record(*[values[name] for name in _record_attnames()])
+    model: Any = Record  # the stubs type positional arguments by field; these are all of them
+    record: Record = model(*[values[name] for name in _record_attnames()])
     if account is not None:
         record.account = account
     if person is not None:
