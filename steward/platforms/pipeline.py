@@ -164,6 +164,20 @@ def event_process(event_id: int, *, batch: int | None = None) -> str:
     return outcome[event.pk]
 
 
+def events_drain(*, seconds: float = 20.0) -> int:
+    """Process due events batch after batch until none is left (or ``seconds`` have passed: a
+    worker's task should end now and then). Returns how many events it took."""
+    deadline = time.monotonic() + seconds
+    taken = 0
+    while time.monotonic() < deadline:
+        events = events_claim_more(event_batch_size(), exclude=0)
+        if not events:
+            break
+        events_process_claimed(events)
+        taken += len(events)
+    return taken
+
+
 def events_process_claimed(events: list[WebhookEvent]) -> dict[int, str]:
     """Process events this worker has claimed, in order. Comments whose events can go together
     (each comment once in the batch, nothing ingested before) are ingested and judged as one

@@ -458,10 +458,10 @@ def webhook_store(
 def enqueue_event(event_id: int) -> None:
     """Hand the event to a worker. A broker outage must not fail the webhook: the row is stored
     and the sweeper re-drives whatever is not done."""
-    from steward.platforms.tasks import _eager, process_event_task, send_task
+    from steward.platforms import tasks
 
-    send_task(process_event_task, event_id)
-    if _eager():
+    tasks.enqueue_event(event_id)
+    if tasks._eager():
         _embedded_sweep()
 
 

@@ -45,11 +45,61 @@ def send_task(task: Any, *args: Any, countdown: float | None = None) -> bool:
         return False
 
 
+#: Set while a processing task waits in the broker's queue: deliveries arriving meanwhile need no
+#: task of their own, the waiting one will take them (it clears the flag when it starts).
+WAITING_KEY = "steward:events:task-waiting"
+_REDIS: list[Any] = []
+
+
+def _redis() -> Any:
+    """A client of the broker when it is Redis (else None): one flag, no queue of our own."""
+    if not _REDIS:
+        from django.conf import settings
+
+        url = str(getattr(settings, "CELERY_BROKER_URL", "") or "")
+        client = None
+        if url.startswith(("redis://", "rediss://")):
+            import redis
+
+            client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        _REDIS.append(client)
+    return _REDIS[0]
+
+
+def enqueue_event(event_id: int) -> None:
+    """Hand a stored event to the workers. Under load most deliveries find a processing task
+    already waiting in the queue and publish nothing (the waiting task drains everything due);
+    whatever a lost message leaves behind, the sweeper re-drives."""
+    client = None if _eager() else _redis()
+    if client is not None:
+        try:
+            if not client.set(WAITING_KEY, event_id, nx=True, ex=10):
+                return
+        except Exception as exc:  # Redis down: publishing fails too, and says so
+            log.warning("could not check for a waiting task: %s", exc)
+    if not send_task(process_event_task, event_id) and client is not None:
+        try:
+            client.delete(WAITING_KEY)
+        except Exception as exc:  # the flag expires by itself
+            log.warning("could not clear the waiting flag: %s", exc)
+
+
 @shared_task(name="steward.platforms.process_event", acks_late=True, reject_on_worker_lost=True)
 def process_event_task(event_id: int) -> str:
-    from steward.platforms.pipeline import event_process
+    """Process the event and everything else due, in batches (with a broker; in-process, the
+    event and one batch)."""
+    from steward.platforms.pipeline import event_process, events_drain
 
-    return event_process(event_id)
+    client = None if _eager() else _redis()
+    if client is not None:
+        try:
+            client.delete(WAITING_KEY)  # from now on a new delivery publishes a new task
+        except Exception as exc:
+            log.warning("could not clear the waiting flag: %s", exc)
+    outcome = event_process(event_id)
+    if client is not None:
+        events_drain()
+    return outcome
 
 
 @shared_task(name="steward.moderation.run_action", acks_late=True, reject_on_worker_lost=True)

@@ -155,9 +155,11 @@ def test_worker_killed_mid_batch(lps, fake, workers):
         assert post(fake, payload) == 200  # duplicate delivery
     assert post(fake, payloads[0], signature="sha256=" + "0" * 64) == 403
     assert post(fake, b'{"object":"page","entry":"nope"}') == 200  # malformed: stored, failed
-    # Let the worker get going, then kill it (and its children) in the middle of the batch.
-    stack.wait_until(lambda: PlatformAction.objects.filter(state="done").count() >= 3, timeout=60,
-                     what="first actions", every=0.05)  # fmt: skip
+    # Let the worker get going, then kill it (and its children) in the middle of the batch: some
+    # hides have reached the platform, none is recorded yet (a batch records its answers at once).
+    stack.wait_until(lambda: sum(1 for c in list(fake.calls) if c.method == "POST" and c.status == 200
+                                 and str(c.params.get("is_hidden")).lower() == "true") >= 3,
+                     timeout=60, what="first hides on the platform", every=0.02)  # fmt: skip
     workers.kill(first)
     assert not settled()
     workers.start("w2")
