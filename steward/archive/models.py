@@ -305,6 +305,33 @@ class RecordsRequest(models.Model):
         return f"{self.reference} — {self.requester}"
 
 
+class DeadlineAlert(models.Model):
+    """A reminder that a records request's first response is nearly due (PRR-1): on business day
+    7 and day 9 of the 10. One row per request and day, so the daily command never sends the same
+    reminder twice, and the request page shows what was sent."""
+
+    class Day(models.IntegerChoices):
+        SEVEN = 7, _("Day 7 of 10")
+        NINE = 9, _("Day 9 of 10")
+
+    request = models.ForeignKey(
+        RecordsRequest, on_delete=models.CASCADE, related_name="deadline_alerts"
+    )
+    day = models.PositiveSmallIntegerField(choices=Day.choices)
+    due_date = models.DateField()
+    sent_at = models.DateTimeField()
+    recipients = models.TextField(blank=True, help_text="E-mail addresses, one per line.")
+
+    class Meta:
+        ordering = ["request_id", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "day"], name="archive_deadline_alert_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request.reference}: {self.get_day_display()}"
+
+
 class Redaction(models.Model):
     """One proposed or applied redaction in a request's export copy (PRR-5). The archived record is
     never changed; this row says what would be withheld, where, why, and who decided."""

@@ -241,7 +241,34 @@ def request_deadline(request: RecordsRequest, today: dt.date) -> dict[str, Any]:
         "overdue_by": max(0, -left),
         "warn": 0 <= left <= 3 and not answered,  # PRR-1 alerts at day 7 and day 9
         "answered": answered,
+        "alert_day": alert_day(left) if not answered else None,
     }
+
+
+def alert_day(days_left: int) -> int | None:
+    """Which PRR-1 reminder is due with ``days_left`` business days to the first response:
+    day 7 of 10 (three left, or two), day 9 (one left, or the due date itself), else none."""
+    if 0 <= days_left <= 1:
+        return 9
+    if 2 <= days_left <= 3:
+        return 7
+    return None
+
+
+def requests_needing_alerts(today: dt.date) -> list[tuple[RecordsRequest, int]]:
+    """Unanswered requests whose day-7 or day-9 reminder is due today and was not sent yet."""
+    out = []
+    pending = (
+        RecordsRequest.objects.filter(initial_response_at__isnull=True)
+        .exclude(status=RecordsRequest.Status.CLOSED)
+        .select_related("officer")
+        .prefetch_related("deadline_alerts")
+    )
+    for request in pending:
+        day = alert_day(business_days_left(request.due_date, today))
+        if day is not None and day not in {a.day for a in request.deadline_alerts.all()}:
+            out.append((request, day))
+    return out
 
 
 def redactions_for(*, user: Any, request: RecordsRequest) -> QuerySet[Redaction]:

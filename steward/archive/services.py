@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from steward.archive.exports import BadExportFile, ExportItem, ExportSource
 from steward.archive.models import (
     ChainHead,
     Checkpoint,
+    DeadlineAlert,
     DispositionLog,
     LegalHold,
     Media,
@@ -644,6 +645,67 @@ def request_attach_search(
             obj=request,
             after={"saved_search": saved_search.pk},
         )
+
+
+def deadline_alerts_send(
+    *, today: dt.date | None = None, dry_run: bool = False
+) -> list[DeadlineAlert]:
+    """Send the PRR-1 reminders due today: business day 7 and day 9 of the 10 allowed for the
+    first response, to the assigned officer and whoever logged the request. Each is recorded
+    (and audited) once; a request whose day-7 reminder was missed gets only the day-9 one.
+    Run daily (``steward records_deadline_alerts`` or the ``steward.archive.deadline_alerts``
+    task). ``dry_run`` returns what would be sent without sending or recording it."""
+    from django.core.mail import send_mail
+
+    from steward.archive.selectors import requests_needing_alerts
+
+    today = today or timezone.localdate()
+    sent: list[DeadlineAlert] = []
+    for request, day in requests_needing_alerts(today):
+        recipients = sorted(
+            {
+                address
+                for address in (
+                    getattr(request.officer, "email", ""),
+                    getattr(request.created_by, "email", ""),
+                )
+                if address
+            }
+        )
+        alert = DeadlineAlert(
+            request=request,
+            day=day,
+            due_date=request.due_date,
+            sent_at=timezone.now(),
+            recipients="\n".join(recipients),
+        )
+        sent.append(alert)
+        if dry_run:
+            continue
+        subject = (
+            f"{request.reference}: initial response due {request.due_date:%A %Y-%m-%d} "
+            f"(business day {day} of 10)"
+        )
+        body = (
+            f"Public records request {request.reference} from {request.requester}, received "
+            f"{timezone.localtime(request.received_at):%Y-%m-%d %H:%M}, has not had its initial "
+            f"written response. It is due {request.due_date:%A %Y-%m-%d}, 10 business days "
+            "after receipt (950 CMR 32.06(2)(b)); a late response waives the fees "
+            "(950 CMR 32.06(2)(c)).\n\n"
+            f"{request.description[:500]}"
+        )
+        with transaction.atomic():
+            alert.save()
+            audit(
+                actor=None,
+                action="archive.request_deadline_alert",
+                obj=request,
+                clause="PRR-1",
+                after={"day": day, "due": str(request.due_date), "recipients": recipients},
+            )
+            if recipients:
+                transaction.on_commit(partial(send_mail, subject, body, None, recipients))
+    return sent
 
 
 def request_set_status(

@@ -35,3 +35,9 @@ def archive_checkpoint_task() -> int:
         "STEWARD_ARCHIVE_SIGNING_KEY", ""
     )
     return len(services.checkpoint_create_all(private_key_b64=key or None))
+
+
+@shared_task(name="steward.archive.deadline_alerts")
+def deadline_alerts_task() -> int:
+    """The day-7 and day-9 records-request reminders (PRR-1); schedule daily, early morning."""
+    return len(services.deadline_alerts_send())

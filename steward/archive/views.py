@@ -211,6 +211,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "req": req,
             "deadline": selectors.request_deadline(req, timezone.localdate()),
+            "alerts": req.deadline_alerts.all(),
             "records": records[:500],
             "record_count": len(records),
             "redactions": selectors.redactions_for(user=request.user, request=req),

@@ -211,3 +211,55 @@ def test_fee_blocked_after_missed_deadline_prr2(lps: District, fb_account: Accou
             hourly_rate_cents=2000,
         )
         assert req2.fee_cents == 2000
+
+
+def test_day_7_and_day_9_reminders_prr1(
+    lps: District,
+    fb_account: Account,
+    client_as,  # type: ignore[no-untyped-def]
+    mailoutbox,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    """Received Friday 16 January 2026 (MLK Day follows): day 7 of 10 is Wednesday the 28th,
+    day 9 Friday the 30th, due Monday 2 February. Each reminder goes out once."""
+    from django.urls import reverse
+
+    req = make_request(lps, fb_account)
+    answered = make_request(lps, fb_account)
+    services.request_set_status(
+        actor=lps.user("records_officer"), request=answered, status="responded"
+    )
+
+    def run(day: dt.date) -> str:
+        out = io.StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("records_deadline_alerts", "--today", day.isoformat(), stdout=out)
+        return out.getvalue()
+
+    assert "0 reminder(s)" in run(dt.date(2026, 1, 27))
+    dry = io.StringIO()
+    call_command("records_deadline_alerts", "--today", "2026-01-28", "--dry-run", stdout=dry)
+    assert "would send" in dry.getvalue() and not mailoutbox
+    output = run(dt.date(2026, 1, 28))
+    assert f"{req.reference}: day 7 of 10, due 2026-02-02" in output
+    assert answered.reference not in output
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["records_officer@lawrence.k12.ma.us"]
+    assert "day 7 of 10" in mailoutbox[0].subject
+    assert "0 reminder(s)" in run(dt.date(2026, 1, 28))  # once only
+    assert "0 reminder(s)" in run(dt.date(2026, 1, 29))  # day 8: the day-7 one was sent
+    assert f"{req.reference}: day 9 of 10" in run(dt.date(2026, 1, 30))
+    assert [a.day for a in req.deadline_alerts.all()] == [7, 9]
+
+    with time_machine.travel(dt.datetime(2026, 1, 30, 12, tzinfo=EASTERN)):
+        page = client_as("records_officer").get(reverse("archive:request_detail", args=[req.pk]))
+    body = page.content.decode()
+    assert "Business day 9 of 10" in body and "Reminders sent" in body and "Day 7 of 10" in body
+
+
+def test_a_missed_day_7_reminder_is_not_sent_late(lps: District, fb_account: Account) -> None:
+    req = make_request(lps, fb_account)
+    sent = services.deadline_alerts_send(today=dt.date(2026, 2, 2))  # the due date itself
+    assert [(a.request_id, a.day) for a in sent] == [(req.pk, 9)]
+    assert (
+        services.deadline_alerts_send(today=dt.date(2026, 2, 3)) == []
+    )  # overdue: the list shows it
