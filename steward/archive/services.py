@@ -1305,7 +1305,10 @@ def archive_purge(
                     rule=rule,
                     series=rule.series,
                     approval_reference=approval_reference,
-                    method="content overwritten in place (tombstone); index entry deleted",
+                    method=(
+                        "content overwritten in place (tombstone); index entry deleted; media "
+                        "files no other record uses deleted"
+                    ),
                     performed_by=label,
                     performed_at=performed_at,
                 )
@@ -1322,6 +1325,9 @@ def archive_purge(
         DispositionLog.objects.bulk_create(logs)
         search.unindex([r.pk for r, _ in plan.eligible])
         _purge_permit(False)
+        media_disposed = _media_dispose(
+            {sha for record, _ in plan.eligible for sha in record.media or []}, performed_at
+        )
         if logs:
             audit(
                 actor=actor,
@@ -1333,6 +1339,31 @@ def archive_purge(
                     "records": len(logs),
                     "held_skipped": len(plan.held),
                     "approval": approval_reference,
+                    "media_files_deleted": media_disposed,
                 },
             )
     return plan, logs
+
+
+def _media_dispose(shas: set[str], when: dt.datetime) -> list[str]:
+    """Delete the files of media that only disposed records referenced (RET-2). The Media row
+    stays, marked disposed, with its hash and size: what was destroyed remains provable, as the
+    record's tombstone keeps its content hash. Files go once the transaction commits, so a purge
+    that rolls back deletes nothing; a file shared with a live record is kept."""
+    if not shas:
+        return []
+    live: set[str] = set()
+    for media in (
+        Record.objects.filter(tombstoned_at__isnull=True)
+        .exclude(media=[])
+        .values_list("media", flat=True)
+    ):
+        live.update(sha for sha in media or [] if sha in shas)
+    disposed = []
+    for item in Media.objects.filter(sha256__in=shas - live, disposed_at__isnull=True):
+        item.disposed_at = when
+        item.save(update_fields=["disposed_at"])
+        disposed.append(item.sha256)
+        if item.file:
+            transaction.on_commit(partial(item.file.storage.delete, item.file.name))
+    return sorted(disposed)

@@ -111,3 +111,44 @@ def test_holds_and_open_requests_protect(lps: District, fb_account: Account) -> 
         services.hold_release(actor=officer, hold=hold, directive="")
     services.hold_release(actor=officer, hold=hold, directive="Counsel memo 2026-02")
     assert "2 eligible, 2 held" in purge("--dry-run")
+
+
+def test_purge_deletes_media_files_only_disposed_records_used(
+    lps: District,
+    fb_account: Account,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    """RET-2: a disposed record's photo file goes; the Media row stays (hash, size, disposed);
+    a file a live record still uses stays."""
+    from steward.archive.models import Media
+
+    officer = lps.user("records_officer")
+    only_old = services.media_store(data=b"old photo", name="old.jpg")
+    shared = services.media_store(data=b"shared photo", name="shared.jpg")
+    with time_machine.travel(dt.datetime(2020, 1, 1, tzinfo=dt.UTC)):
+        old = services.record_append(
+            kind="post",
+            platform="facebook",
+            source="poll",
+            account=fb_account,
+            platform_id="p-old",
+            media=[only_old.sha256, shared.sha256],
+        )
+    services.record_append(
+        kind="post",
+        platform="facebook",
+        source="poll",
+        account=fb_account,
+        platform_id="p-new",
+        media=[shared.sha256],
+    )
+    storage = only_old.file.storage
+    services.retention_rule_create(actor=officer, retain_days=365, series="GS1-short")
+    with django_capture_on_commit_callbacks(execute=True):
+        purge("--approval", "SOR-2026-18")
+    assert Record.objects.get(pk=old.pk).is_tombstone
+    gone, kept = Media.objects.get(pk=only_old.pk), Media.objects.get(pk=shared.pk)
+    assert gone.disposed_at is not None and not storage.exists(gone.file.name)
+    assert gone.sha256 == only_old.sha256 and gone.size == len(b"old photo")
+    assert kept.disposed_at is None and storage.exists(kept.file.name)
+    assert services.archive_verify().ok
