@@ -1364,6 +1364,6 @@ def _media_dispose(shas: set[str], when: dt.datetime) -> list[str]:
         item.disposed_at = when
         item.save(update_fields=["disposed_at"])
         disposed.append(item.sha256)
-        if item.file:
+        if item.file and item.file.name:
             transaction.on_commit(partial(item.file.storage.delete, item.file.name))
     return sorted(disposed)
