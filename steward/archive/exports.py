@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import json.scanner
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -43,7 +44,9 @@ class ExportItem:
 
     ``platform_id`` is the platform's id as a string; for Meta DYI exports, which carry no ids,
     it is a stable digest of the raw item (so re-importing finds the same id). ``raw`` is the item
-    exactly as found in the file (mojibake included); ``text`` is repaired.
+    exactly as found in the file (mojibake included); ``text`` is repaired. Objects read through
+    :meth:`ExportSource.load_json` are :class:`RawDict` and are archived as their file text; other
+    values (a parser's own ``json.loads``, a CSV row) are archived re-serialised.
     """
 
     platform: str
@@ -126,6 +129,41 @@ class Dedup:
         return ident if n == 0 else f"{ident}#{n}"
 
 
+class RawDict(dict[str, Any]):
+    """A JSON object from an export file that remembers the exact text it was parsed from, so
+    the archive keeps each item's raw payload as it was in the file (REC-1), not re-serialised.
+    The text is sliced on demand from the file's text, which all items of a file share."""
+
+    __slots__ = ("_source", "_start", "_end")
+    _source: str
+    _start: int
+    _end: int
+
+    @property
+    def raw_text(self) -> str:
+        return str(self._source[self._start : self._end])
+
+
+def loads_keeping_text(text: str) -> Any:
+    """``json.loads``, except that every object comes back as a :class:`RawDict`.
+
+    Uses the pure-Python scanner (the C one cannot report where an object started), which is
+    several times slower; export files are parsed once, before the import writes anything.
+    """
+    decoder = json.JSONDecoder()
+
+    def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[RawDict, int]:
+        source, start = s_and_end  # start is just after the "{"
+        obj, end = json.decoder.JSONObject(s_and_end, *args)  # type: ignore[attr-defined]
+        raw = RawDict(obj)
+        raw._source, raw._start, raw._end = source, start - 1, end
+        return raw, end
+
+    decoder.parse_object = parse_object  # type: ignore[attr-defined]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    return decoder.decode(text)
+
+
 class ExportSource:
     """An export as a directory, a ZIP file or a single file, read as POSIX relative paths."""
 
@@ -162,7 +200,7 @@ class ExportSource:
     def load_json(self, name: str) -> Any:
         data = self.read_bytes(name)
         try:
-            return json.loads(data.decode("utf-8"))
+            return loads_keeping_text(data.decode("utf-8"))
         except UnicodeDecodeError as exc:
             raise BadExportFile(
                 self.label(name), f"not UTF-8 ({exc.reason} at byte {exc.start})"

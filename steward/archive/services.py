@@ -29,7 +29,7 @@ from django.utils import timezone
 from steward.archive import chain as chainlib
 from steward.archive import search
 from steward.archive.business_days import due_date as business_due_date
-from steward.archive.exports import BadExportFile, ExportItem, ExportSource
+from steward.archive.exports import BadExportFile, ExportItem, ExportSource, RawDict
 from steward.archive.models import (
     ChainHead,
     Checkpoint,
@@ -78,6 +78,8 @@ def _jsonable(value: Any) -> Any:
 def _raw_text(raw: Any) -> str:
     if raw is None:
         return ""
+    if isinstance(raw, RawDict):  # an item of an export file: its text as it was in the file
+        return raw.raw_text
     if isinstance(raw, bytes):
         return (
             raw.decode("utf-8", errors="surrogateescape")

@@ -65,3 +65,18 @@ def test_all_platforms_import_and_verify(lps: District) -> None:
 def test_platform_mismatch_is_refused(fb_account: Account) -> None:
     with pytest.raises(CommandError):
         run("x", str(FIX / "x_archive"), "--account", str(fb_account.pk))
+
+
+def test_facebook_raw_payload_is_the_item_as_written_in_the_file(fb_account: Account) -> None:
+    """REC-1: the raw payload of an imported DYI item is its text in the export file (spacing,
+    escapes and mojibake as they were), so ``raw_sha256`` can be checked against the file."""
+    import hashlib
+    import json
+
+    run("facebook", str(FIX / "facebook_dyi"), "--account", str(fb_account.pk))
+    files = [p.read_text("utf-8") for p in (FIX / "facebook_dyi").rglob("*.json")]
+    for record in Record.objects.filter(source="export"):
+        assert any(record.raw_payload in text for text in files), record.raw_payload[:80]
+        assert record.raw_payload.startswith("{") and json.loads(record.raw_payload)
+        expected = hashlib.sha256(record.raw_payload.encode("utf-8")).hexdigest()
+        assert record.content()["raw_sha256"] == expected  # type: ignore[index]
