@@ -221,6 +221,8 @@ def workers_for(records: int, requested: int | None = None) -> int:
         return 1
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
+    if multiprocessing.current_process().daemon:
+        return 1  # e.g. a Celery prefork worker: daemonic processes may not have children
     if requested is None:
         if records < PARALLEL_MIN:
             return 1
