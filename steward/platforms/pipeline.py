@@ -494,7 +494,13 @@ def _judge_many(pairs: list[tuple[PlatformEvent, IngestedEvent]]) -> list[int]:
     with transaction.atomic():
         # Lock the comments only (``of``): a plain FOR UPDATE would lock the joined accounts too,
         # and every worker inserting rows for those accounts would queue behind it.
-        comments = {c.pk: c for c in Comment.objects.select_for_update(of=("self",)).select_related("account").filter(pk__in=ids).order_by("pk")}
+        comments = {
+            c.pk: c
+            for c in Comment.objects.select_for_update(of=("self",))
+            .select_related("account", "account__connection")
+            .filter(pk__in=ids)
+            .order_by("pk")
+        }
         todo = []
         for item, done in pairs:
             comment = comments.get(int(done.comment_id or 0))
