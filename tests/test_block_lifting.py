@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from steward.archive.models import Record
 from steward.core.models import AuditEvent
 from steward.moderation import services
-from steward.moderation.models import BlockProposal, PlatformAction
+from steward.moderation.models import BlockProposal, PlatformAction, QueueItem
 from steward.platforms.fake import FakePlatforms
 from steward.platforms.models import Comment
 from tests.live.conftest import comment_webhook, connect, deliver, on_commit
@@ -103,6 +103,9 @@ def test_where_the_platform_cannot_unblock_the_lift_is_still_recorded(lps, fake)
     unblock = PlatformAction.objects.get(block=block, kind="unblock")
     assert unblock.state == "unsupported" and "Enterprise" in unblock.last_error
     assert Record.objects.filter(platform_id=f"block:{block.pk}:lifted", actor="system").exists()
+    # ... and a person is asked to do on X what Steward could not.
+    (item,) = QueueItem.objects.filter(reason="unsupported", state="open")
+    assert item.comment == block.violation.comment and "could not be done" in item.note
 
 
 def test_the_command_and_the_sweeper_lift_due_blocks(lps, fake):

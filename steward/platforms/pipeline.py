@@ -926,12 +926,15 @@ def _action_fail(action: Any, error: str, *, permanent: bool, unsupported: bool 
         PlatformAction.objects.filter(pk=action.pk).update(
             state=state, lease_until=None, last_error=error[:2000], next_attempt_at=None
         )
-        if action.decision_id:
+        # A person does by hand what the platform would not: the comment's decision, or for a
+        # block or an unblock, the decision on the comment that led to the block.
+        decision = action.decision if action.decision_id else (action.block.violation if action.block_id else None)
+        if decision is not None:
             QueueItem.objects.get_or_create(
-                comment=action.decision.comment,
+                comment=decision.comment,
                 reason=QueueItem.Reason.UNSUPPORTED,
                 state=QueueItem.State.OPEN,
-                defaults={"account": action.account, "decision": action.decision,
+                defaults={"account": action.account, "decision": decision,
                           "note": f"{action.get_kind_display()} could not be done: {error}"[:2000]},
             )  # fmt: skip
     return str(state)
