@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from steward.core.audit import actor_label, audit
+from steward.core.db import update_each
 from steward.core.errors import NotPermitted, PolicyViolation
 from steward.core.permissions import scope_for
 from steward.moderation.models import (
@@ -254,7 +255,7 @@ def _carry_out_many(decisions: Sequence[tuple[Decision, str]]) -> list[int]:
     record_ids = archive_append_many([_decision_record(decision) for decision in saved])
     for decision, record_id in zip(saved, record_ids, strict=True):
         decision.archive_record_id = record_id
-    Decision.objects.bulk_update(saved, ["archive_record_id"])
+    update_each(saved, ["archive_record_id"])
     actions: list[PlatformAction] = []
     queue: list[QueueItem] = []
     for decision, lang in decisions:

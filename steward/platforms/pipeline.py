@@ -34,6 +34,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from steward.core.db import update_each
 from steward.platforms.base import Action, PlatformComment, PlatformEvent, Verb
 from steward.platforms.errors import (
     AuthError,
@@ -272,7 +273,7 @@ def _ingest_together(
             rows.append((event, item, comment, _apply_version(comment, item, event, index=index, created=created)))
         Comment.objects.bulk_create(new)
         if existing:
-            Comment.objects.bulk_update(
+            update_each(
                 list(existing.values()),
                 ["text", "state", "hidden_by", "author_id", "author_name", "last_event_at", "versions"],
             )
@@ -1023,7 +1024,7 @@ def _actions_done(done: list[tuple[Any, int | None, dict[str, Any], str | None]]
                 ))  # fmt: skip
             finished.append((row, status_code, response, created_id, len(records) - 1))
         if changed:
-            Comment.objects.bulk_update(list(changed.values()), ["state", "hidden_by", "versions"])
+            update_each(list(changed.values()), ["state", "hidden_by", "versions"])
         record_ids = archive_append_many(records) if records else []
         now = timezone.now()
         for row, status_code, response, created_id, index in finished:
@@ -1035,7 +1036,7 @@ def _actions_done(done: list[tuple[Any, int | None, dict[str, Any], str | None]]
             row.created_platform_id = created_id or ""
             row.archive_record_id = record_ids[index]
             row.last_error = ""
-        PlatformAction.objects.bulk_update(
+        update_each(
             [row for row, *_ in finished],
             ["state", "lease_until", "done_at", "status_code", "response", "created_platform_id",
              "archive_record_id", "last_error"],
