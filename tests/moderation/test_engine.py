@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from steward.moderation.engine import CATEGORIES, Context, Engine, Fundraiser, Verdict
+from steward.moderation.engine.normalize import normalize
 
 GAME_POST = "Lawrence High beats Central Catholic 42-21! Congratulations to our Lancers."
 BUDGET_POST = "The School Committee will vote on the FY27 budget Thursday at 6 pm at City Hall."
@@ -142,3 +143,28 @@ def test_empty_or_symbol_only_comments_are_kept(engine: Engine) -> None:
     for text in ("", "   ", "!!! ???", "\u200b"):
         v = engine.judge(text, Context(post=GAME_POST))
         assert (v.category, v.action) == ("ok", "keep")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "These new routes are dangerous, a kid is going to get hurt walking to that stop in the dark",
+        "a kid is going to get hurt at that stop",
+        "Esa parada es un peligro, algún niño va a salir herido cruzando esa calle",
+        "The sidewalks are ice, kids are going to get hurt if you open tomorrow",
+        "Cutting art and music is going to hurt the kids who need it most",
+    ],
+)
+def test_danger_warnings_are_not_threats(engine: Engine, text: str) -> None:
+    # A warning about a child's safety criticizes the district; it is not a threat (issue 3).
+    v = engine.judge(text, Context(post=BUDGET_POST))
+    assert v.action not in ("hide", "escalate"), v.explanation
+    assert not [s for s in v.evidence.spans if s.kind in ("threat", "veiled")]
+
+
+def test_getting_hurt_is_a_veiled_phrase_not_a_direct_threat(engine: Engine) -> None:
+    # "salir herido" used to be a direct threat (always escalated); now it needs the model.
+    for text in ("si sigues así vas a salir herido", "keep it up and you will get hurt"):
+        hits = engine.lexicon.scan(engine.lexicon.resolve_masks(normalize(text)))
+        kinds = {h.category for h in hits}
+        assert "veiled" in kinds and "threat" not in kinds, text
