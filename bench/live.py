@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from tests.live import stack  # noqa: E402
 
 DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/steward_bench")
+DB_NAME = DB_URL.rsplit("/", 1)[1]
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
 HIDE = ["this is fucking bullshit", "what a bunch of shit", "shut the fuck up", "you are a fucking idiot"]
 KEEP = ["Great game last night, proud of the Lancers!", "Thanks to the teachers for the science fair",
@@ -67,6 +68,24 @@ def session_cpu(sid: int) -> float:
         fields = stat.rsplit(")", 1)[1].split()
         if int(fields[3]) == sid:  # field 6 of stat: session id
             total += sum(int(v) for v in fields[11:15]) / tick
+    return total
+
+
+def database_cpu(name: str) -> float:
+    """CPU seconds of the PostgreSQL backends serving database ``name`` (those alive now)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+            if not cmdline.startswith(b"postgres: ") or f" {name} ".encode() not in cmdline + b" ":
+                continue
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
     return total
 
 
@@ -135,11 +154,16 @@ def main() -> None:
         results = []
         for rate in [float(r) for r in args.rates.split(",")]:
             cpu_web, cpu_workers = session_cpu(procs[0].pid), sum(session_cpu(p.pid) for p in procs[1:])
+            cpu_db, cpu_bench = database_cpu(DB_NAME), time.process_time()
             load = os.getloadavg()[0]
             result = run_step(fake, accounts, url, rate=rate, seconds=args.seconds, hide_share=args.hide_share)
             result["cpu_ms_per_event_web"] = round((session_cpu(procs[0].pid) - cpu_web) * 1000 / result["events"], 1)
             result["cpu_ms_per_event_workers"] = round(
                 (sum(session_cpu(p.pid) for p in procs[1:]) - cpu_workers) * 1000 / result["events"], 1)
+            # PostgreSQL's backends (the connections persist across steps: CONN_MAX_AGE) and this
+            # process (the load generator and the fake platforms), for where the cores went.
+            result["cpu_ms_per_event_db"] = round((database_cpu(DB_NAME) - cpu_db) * 1000 / result["events"], 1)
+            result["cpu_ms_per_event_bench"] = round((time.process_time() - cpu_bench) * 1000 / result["events"], 1)
             result["load_avg_before"] = round(load, 1)
             results.append(result)
             print(format_row(result) if not args.json else json.dumps(result), flush=True)
@@ -283,7 +307,8 @@ def format_row(r: dict[str, Any]) -> str:
             f"ack p50/95/99 {r['ack_ms']} ms  delivery→hide p50/95/99 {r['to_action_ms']} ms  "
             f"→decision {r['to_decision_ms']} ms  hides {r['hides_done']}/{r['hides_expected']}  lost {r['lost']}  "
             f"not acked {r['not_acked']}  not done {r['not_done']}  drained {r['drained']}  CPU/event web {r['cpu_ms_per_event_web']} ms "
-            f"workers {r['cpu_ms_per_event_workers']} ms  load {r['load_avg_before']}")  # fmt: skip
+            f"workers {r['cpu_ms_per_event_workers']} ms  db {r['cpu_ms_per_event_db']} ms  "
+            f"load generator + fake platforms {r['cpu_ms_per_event_bench']} ms  load {r['load_avg_before']}")  # fmt: skip
 
 
 if __name__ == "__main__":
