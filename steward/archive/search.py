@@ -102,6 +102,51 @@ def _tsquery(terms: Sequence[Term]) -> str:
     return " & ".join(parts)
 
 
+# PostgreSQL phrases. GIN stores no positions, so a phrase of two common words made PostgreSQL
+# recheck every row holding both words (60,000 of a million for "parent field"). Each document
+# therefore also carries its adjacent word pairs as lexemes ("~parent field": the "~" keeps a
+# word prefix query such as 'teach':* from matching a pair, which PostgreSQL's phrase operator
+# mishandles, since pair lexemes have no positions), built here in Python
+# from the same words on both sides, and a phrase query requires its pairs as well as the
+# positional match: GIN narrows to the rows holding the pair, the positions decide. A document
+# too long for its pairs to fit a tsvector carries NO_PAIRS instead, which every pair query
+# accepts (then only the positional match decides, as before).
+PAIRS_MAX_WORDS = 20_000
+PAIR_MAX_BYTES = 2_000  # a lexeme is at most 2,047 bytes
+NO_PAIRS = "~no-pairs~"  # cannot be a pair or a word: words are \w+ runs
+
+
+def pair_lexemes(doc: str) -> list[str]:
+    """The adjacent word pairs of an indexed document (its words joined by spaces)."""
+    ws = doc.split(" ") if doc else []
+    if len(ws) > PAIRS_MAX_WORDS:
+        return [NO_PAIRS]
+    pairs = {f"~{a} {b}" for a, b in zip(ws, ws[1:], strict=False)}
+    return sorted(p for p in pairs if len(p.encode()) <= PAIR_MAX_BYTES)
+
+
+def _pairs_tsquery(terms: Sequence[Term]) -> str | None:
+    parts = []
+    for t in terms:
+        for i in range(len(t.words) - 1):
+            pair = f"~{t.words[i]} {t.words[i + 1]}"
+            if len(pair.encode()) > PAIR_MAX_BYTES:
+                continue
+            last = i == len(t.words) - 2
+            parts.append(f"'{pair}'" + (":*" if t.prefix and last else ""))
+    if not parts:
+        return None
+    return f"(({' & '.join(parts)}) | '{NO_PAIRS}')"
+
+
+def _pg_match(terms: Sequence[Term]) -> tuple[str, list[Any]]:
+    """The WHERE condition of a PostgreSQL text match, with its parameters."""
+    pairs = _pairs_tsquery(terms)
+    if pairs is None:
+        return "tsv @@ to_tsquery('simple', %s)", [_tsquery(terms)]
+    return "tsv @@ (to_tsquery('simple', %s) && %s::tsquery)", [_tsquery(terms), pairs]
+
+
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
@@ -112,10 +157,7 @@ def matching_ids_sql(query: str) -> RawSQL | None:
     if not terms:
         return None
     if is_postgres():
-        return RawSQL(
-            "SELECT record_id FROM archive_record_fts WHERE tsv @@ to_tsquery('simple', %s)",
-            [_tsquery(terms)],
-        )
+        return RawSQL(*_subquery(terms))  # noqa: S611 - fixed SQL, the query is a parameter
     return RawSQL(
         "SELECT rowid FROM archive_record_fts WHERE archive_record_fts MATCH %s", [_fts5(terms)]
     )
@@ -123,13 +165,8 @@ def matching_ids_sql(query: str) -> RawSQL | None:
 
 def _ids_desc(terms: Sequence[Term], below: int | None, limit: int) -> list[int]:
     """Matching record ids, newest first, below an id (keyset paging driven by the index)."""
-    if is_postgres():
-        sql = "SELECT record_id FROM archive_record_fts WHERE tsv @@ to_tsquery('simple', %s)"
-        col, arg = "record_id", _tsquery(terms)
-    else:
-        sql = "SELECT rowid FROM archive_record_fts WHERE archive_record_fts MATCH %s"
-        col, arg = "rowid", _fts5(terms)
-    params: list[Any] = [arg]
+    sql, params = _subquery(terms)
+    col = "record_id" if is_postgres() else "rowid"
     if below is not None:
         sql += f" AND {col} < %s"
         params.append(below)
@@ -146,14 +183,9 @@ DATED_MAX = 200_000  # candidate ids of a date-range search kept in memory
 
 
 def _fts_count(terms: Sequence[Term], cap: int) -> int:
-    if is_postgres():
-        sql = "SELECT count(*) FROM (SELECT 1 FROM archive_record_fts WHERE tsv @@ to_tsquery('simple', %s) LIMIT %s) t"
-        arg = _tsquery(terms)
-    else:
-        sql = "SELECT count(*) FROM (SELECT rowid FROM archive_record_fts WHERE archive_record_fts MATCH %s LIMIT %s)"
-        arg = _fts5(terms)
+    sql, params = _subquery(terms)
     with connection.cursor() as cur:
-        cur.execute(sql, [arg, cap])
+        cur.execute(f"SELECT count(*) FROM ({sql} LIMIT %s) t", [*params, cap])  # noqa: S608
         return int(cur.fetchone()[0])
 
 
@@ -323,9 +355,8 @@ def _pg_unfiltered(terms: Sequence[Term], before: int | None) -> Iterator[int]:
 
 def _subquery(terms: Sequence[Term]) -> tuple[str, list[Any]]:
     if is_postgres():
-        return "SELECT record_id FROM archive_record_fts WHERE tsv @@ to_tsquery('simple', %s)", [
-            _tsquery(terms)
-        ]
+        where, params = _pg_match(terms)
+        return f"SELECT record_id FROM archive_record_fts WHERE {where}", params  # noqa: S608
     return "SELECT rowid FROM archive_record_fts WHERE archive_record_fts MATCH %s", [_fts5(terms)]
 
 
@@ -382,8 +413,9 @@ def index_rows(rows: Iterable[tuple[int, str]]) -> None:
     with connection.cursor() as cur:
         if is_postgres():
             cur.executemany(
-                "INSERT INTO archive_record_fts (record_id, tsv) VALUES (%s, to_tsvector('simple', %s))",
-                rows,
+                "INSERT INTO archive_record_fts (record_id, tsv) VALUES "
+                "(%s, to_tsvector('simple', %s) || array_to_tsvector(%s::text[]))",
+                [(pk, doc, pair_lexemes(doc)) for pk, doc in rows],
             )
         else:
             cur.executemany(

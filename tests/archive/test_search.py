@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from steward.archive import services
 from steward.archive.search import highlight, parse_query
 from steward.archive.selectors import record_search
@@ -177,3 +179,29 @@ def test_cached_words_are_the_words_of_the_whole_text() -> None:
     ]
     for text in samples:
         assert words(text) == whole(text), text
+
+
+def test_phrases_long_documents_and_phrase_prefixes(
+    lps: District, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL phrases also require the pair lexemes; a document too long to carry its pairs
+    is still found by its phrases, and a prefix at a phrase's end matches the pair's start."""
+    from steward.archive import search
+
+    fb, _ = seed(lps)
+    monkeypatch.setattr(search, "PAIRS_MAX_WORDS", 5)
+    services.record_append(
+        kind="post",
+        platform="facebook",
+        source="poll",
+        account=fb,
+        platform_id="long",
+        text="one two three four five six seven school bus route today",
+    )
+    assert ids(lps, '"bus route"') == ["long:created"]
+    assert ids(lps, "school-bus-rou*") == ["long:created"]  # words joined: a phrase
+    assert ids(lps, '"route bus"') == []
+    assert ids(lps, "art-teach*") == ["c2:created", "c2:removed_by_district"]
+    assert ids(lps, "teach*") == ["c2:created", "c2:removed_by_district"]  # not the pairs
+    assert search.pair_lexemes("a b a b") == ["~a b", "~b a"]
+    assert search.pair_lexemes("one two three four five six") == [search.NO_PAIRS]
