@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from steward.platforms.models import Comment
@@ -244,7 +245,7 @@ class BlockProposal(models.Model):
 
     def clean(self) -> None:
         if self.review_by and self.approved_at:
-            limit = (self.approved_at + dt.timedelta(days=MAX_BLOCK_DAYS)).date()
+            limit = timezone.localdate(self.approved_at) + dt.timedelta(days=MAX_BLOCK_DAYS)
             if self.review_by > limit:
                 raise ValidationError({"review_by": _("A block must be reviewed within a year.")})
 

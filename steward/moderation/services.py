@@ -116,8 +116,8 @@ def _fundraisers(account: Any) -> tuple[Any, ...]:
             Fundraiser(
                 name=f.name,
                 phrases=tuple(f.phrases),
-                start=f.valid_from.date() if f.valid_from else None,
-                end=f.valid_until.date() if f.valid_until else None,
+                start=timezone.localdate(f.valid_from) if f.valid_from else None,
+                end=timezone.localdate(f.valid_until) if f.valid_until else None,
             )
             for f in approved_fundraisers(account=account)
         )
@@ -548,9 +548,10 @@ def block_decide(
     if proposal.state != BlockProposal.State.PROPOSED:
         raise PolicyViolation(_("This proposal has already been decided."))
     now = timezone.now()
-    limit = (now + dt.timedelta(days=MAX_BLOCK_DAYS)).date()
+    today = timezone.localdate(now)  # the district's calendar, not UTC's (after 7 pm in Boston it differs)
+    limit = today + dt.timedelta(days=MAX_BLOCK_DAYS)
     review_by = review_by or limit
-    if review_by > limit or review_by <= now.date():
+    if review_by > limit or review_by <= today:
         raise PolicyViolation(_("The review date must be within a year."), clause="1.8.b", field="review_by")
     with transaction.atomic():
         proposal = BlockProposal.objects.select_for_update().get(pk=proposal.pk)

@@ -228,3 +228,18 @@ def test_account_manager_moderates_own_account(fb, fake, client_as, lps):
     fb.managers.add(lps.teacher_a)
     comment = _comment(fake, "fuck this shit")
     assert client_as("teacher_a").get(f"/moderation/comments/{comment.pk}/").status_code == 200
+
+
+def test_a_block_approved_on_a_boston_evening_is_reviewed_within_a_year_of_that_day(fb, fake, lps):
+    # 8 pm in Boston is already tomorrow in UTC: the year is counted on the district's calendar.
+    import time_machine
+
+    comment = _comment(fake, "you are a fucking idiot")
+    block = services.block_propose(actor=lps.user("principal_a"), violation=Decision.objects.get(comment=comment),
+                                   reason="repeated abuse")  # fmt: skip
+    evening = dt.datetime(2026, 11, 28, 20, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+    with time_machine.travel(evening, tick=False), on_commit():
+        services.block_decide(actor=lps.user("media_officer"), proposal=block, approve=True)
+        block.refresh_from_db()
+        block.full_clean()
+    assert block.review_by == dt.date(2027, 11, 28)
