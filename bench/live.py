@@ -224,7 +224,10 @@ def run_step(fake: Any, accounts: list[tuple[str, str]], url: str, *, rate: floa
         page_id, post_id = accounts[i % len(accounts)]
         hide = (i % 20) < hide_share * 20
         text = f"{(HIDE if hide else KEEP)[i % 4]} #{time.time_ns() % 10**9}-{i}"
-        cid = fake.add_comment("facebook", post_id, text, send_webhook=False)
+        # Many people comment, a few of them often (forty people write a tenth of the comments).
+        author = str(7_000_000 + (i % 40 if i % 10 == 0 else i % 4000))
+        cid = fake.add_comment("facebook", post_id, text, send_webhook=False, author_id=author,
+                               author_name=f"Parent {author}")
         body = json.dumps(fake.webhook_payload(fake._get("facebook", cid), "add"), ensure_ascii=True).encode()
         items.append((cid, hide, body, fake.sign("facebook", body)))
     sent: dict[str, float] = {}
