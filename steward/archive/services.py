@@ -45,6 +45,7 @@ from steward.archive.models import (
     content_of,
 )
 from steward.core.audit import actor_label, audit
+from steward.core.db import update_each
 from steward.core.errors import PolicyViolation
 
 APPEAL_WINDOW = dt.timedelta(
@@ -91,9 +92,11 @@ def _raw_text(raw: Any) -> str:
     return json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
 
 
-def _lock_head(chain: str) -> ChainHead:
-    ChainHead.objects.get_or_create(chain=chain)
-    return ChainHead.objects.select_for_update().get(chain=chain)
+def _lock_heads(chains: Sequence[str]) -> dict[str, ChainHead]:
+    """Lock the heads of ``chains``, creating the missing ones: two queries however many chains,
+    the rows locked in one fixed order (by name), so appends never deadlock on each other."""
+    ChainHead.objects.bulk_create([ChainHead(chain=c) for c in chains], ignore_conflicts=True)
+    return {h.chain: h for h in ChainHead.objects.select_for_update().filter(chain__in=chains).order_by("chain")}
 
 
 def _build(
@@ -177,8 +180,9 @@ def _append(records: Sequence[Record], *, batch: int = 2000) -> list[Record]:
         r.chain = chain_for(r.account_id, r.platform)
         by_chain.setdefault(r.chain, []).append(r)
     with transaction.atomic():
-        for chain_id in sorted(by_chain):  # a fixed lock order: no deadlock between importers
-            head = _lock_head(chain_id)
+        heads = _lock_heads(sorted(by_chain))
+        for chain_id in sorted(by_chain):
+            head = heads[chain_id]
             seq, prev = head.seq, head.hash
             for r in by_chain[chain_id]:
                 link = chainlib.next_link(
@@ -191,8 +195,8 @@ def _append(records: Sequence[Record], *, batch: int = 2000) -> list[Record]:
                     link.hash,
                 )
                 seq, prev = link.seq, link.hash
-            head.seq, head.hash = seq, prev
-            head.save(update_fields=["seq", "hash", "updated_at"])
+            head.seq, head.hash, head.updated_at = seq, prev, timezone.now()
+        update_each(list(heads.values()), ["seq", "hash", "updated_at"])
         _insert(records)
         search.index_rows((r.pk, search.document(r.text, r.author_name)) for r in records)
     return list(records)
