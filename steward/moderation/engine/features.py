@@ -15,6 +15,7 @@ import math
 import struct
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 import ahocorasick
 import numpy as np
@@ -119,10 +120,12 @@ class Featurizer:
     def _doc_bytes(self, toks: Sequence[str]) -> bytes:
         """Feature ids of one document as packed int32: its tokens' cached blocks, then the ids
         of its word bigrams (order does not matter: counts are summed per feature)."""
-        parts = list(map(self._word_cache.get, toks))
-        if None in parts:
+        got = list(map(self._word_cache.get, toks))
+        if None in got:
             word_ids = self._word_ids
-            parts = [p if p is not None else word_ids(t) for p, t in zip(parts, toks, strict=True)]
+            parts = [p if p is not None else word_ids(t) for p, t in zip(got, toks, strict=True)]
+        else:
+            parts = cast("list[bytes]", got)
         # Pseudo-tokens ("__…", signals) come last and have no bigrams.
         n = len(toks)
         while n and toks[n - 1][:2] == "__":

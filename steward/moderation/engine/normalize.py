@@ -226,25 +226,25 @@ def normalize(text: str) -> NormText:
     has_repeat = _LETTER_REPEAT.search(mapped) is not None
     found = list(map(_SPAN, _TOKEN.finditer(mapped)))
     words = [mapped[s:e] for s, e in found]
+    toks: list[str]
     if "".join(words).isalpha():
         # The common comment: only plain words (no digits, leet, masks).
         toks = [_squeeze_cached(w) for w in words] if has_repeat else words
     else:
         # Words with digits, leet or masks are finished one by one (cached per distinct raw
         # token); a token that finishes to nothing (a lone "$") is dropped with its span.
-        toks = list(map(_fold_token, words))
+        folded = list(map(_fold_token, words))
         if has_repeat:
-            toks = [_squeeze_cached(t) if t is not None and t.isalpha() else t for t in toks]
-        if None in toks:
-            kept = [i for i, t in enumerate(toks) if t is not None]
-            found = [found[i] for i in kept]
-            toks = [toks[i] for i in kept]  # type: ignore[misc]
+            folded = [_squeeze_cached(t) if t is not None and t.isalpha() else t for t in folded]
+        if None in folded:
+            found = [sp for sp, t in zip(found, folded, strict=True) if t is not None]
+        toks = [t for t in folded if t is not None]
     # Three single letters in a row may be a spaced-out word ("f u c k"): the general loop.
-    if _single_run(toks):  # type: ignore[arg-type]
+    if _single_run(toks):
         return _normalize_runs(text, mapped, origin, has_repeat)
     if origin is not None:
         found = [(origin[s], origin[e - 1] + 1) for s, e in found]
-    return NormText(text, tuple(toks), tuple(found))  # type: ignore[arg-type]
+    return NormText(text, tuple(toks), tuple(found))
 
 
 def _normalize_runs(text: str, mapped: str, origin: list[int] | None, has_repeat: bool) -> NormText:
