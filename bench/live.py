@@ -54,39 +54,32 @@ def pct(values: list[float], q: float) -> float:
     return values[k]
 
 
-def session_cpu(sid: int) -> float:
-    """CPU seconds (user + system, children included) of every process in session ``sid``."""
+def processes_cpu(keep: Any) -> float:
+    """CPU seconds (user + system) of the processes alive now for which ``keep(pid, stat fields,
+    command line)`` is true."""
     total = 0.0
     tick = os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
         except OSError:
             continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[3]) == sid:  # field 6 of stat: session id
-            total += sum(int(v) for v in fields[11:15]) / tick
+        if keep(fields, cmdline):
+            total += (int(fields[11]) + int(fields[12])) / tick
     return total
+
+
+def session_cpu(sid: int) -> float:
+    """CPU seconds of every process in session ``sid`` (field 6 of stat)."""
+    return processes_cpu(lambda fields, _cmd: int(fields[3]) == sid)
 
 
 def database_cpu(name: str) -> float:
-    """CPU seconds of the PostgreSQL backends serving database ``name`` (those alive now)."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
-            if not cmdline.startswith(b"postgres: ") or f" {name} ".encode() not in cmdline + b" ":
-                continue
-            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+    """CPU seconds of the PostgreSQL backends serving database ``name``."""
+    return processes_cpu(lambda _f, cmd: cmd.startswith(b"postgres: ") and f" {name} ".encode() in cmd + b" ")
 
 
 def free_port() -> int:
