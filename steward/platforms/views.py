@@ -121,16 +121,22 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "platforms/event_detail.html", {"event": event})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def connection_edit(request: HttpRequest, account_pk: int) -> HttpResponse:
-    """Connect an account: an admin pastes the token (and the app secret for Meta and X)."""
+def _account_to_connect(request: HttpRequest, account_pk: int) -> Any:
+    """The account, if this user sees it (else 404) and may connect accounts (else 403)."""
     try:
         account = account_get(user=request.user, pk=account_pk)
     except NotPermitted as exc:
         raise Http404 from exc
     if not selectors.can_operate(request.user):
         raise PermissionDenied
+    return account
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def connection_edit(request: HttpRequest, account_pk: int) -> HttpResponse:
+    """Connect an account: an admin pastes the token (and the app secret for Meta and X)."""
+    account = _account_to_connect(request, account_pk)
     conn = getattr(account, "connection", None)
     form = ConnectionForm(request.POST or None, instance=conn, account=account)
     if request.method == "POST" and form.is_valid():
@@ -182,12 +188,7 @@ def oauth_start(request: HttpRequest, account_pk: int) -> HttpResponse:
     send the browser to the platform's consent screen."""
     import time
 
-    try:
-        account = account_get(user=request.user, pk=account_pk)
-    except NotPermitted as exc:
-        raise Http404 from exc
-    if not selectors.can_operate(request.user):
-        raise PermissionDenied
+    account = _account_to_connect(request, account_pk)
     provider = oauthlib.PROVIDER_FOR_PLATFORM.get(account.platform, "")
     try:
         url, pending = services.connection_oauth_begin(
