@@ -223,8 +223,27 @@ def train_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
         action="store_true",
         help="print k-fold figures of the whole engine on the school train split",
     )
+    p.add_argument(
+        "--cv-hatexplain",
+        action="store_true",
+        help="print removable-vs-ok k-fold figures of the whole engine on the HateXplain train split",
+    )
     a = p.parse_args(list(argv))
     out = stdout or sys.stdout
+    if a.cv_hatexplain:
+        from .train import hatexplain_cross_validation
+
+        rep, by_rule = hatexplain_cross_validation(
+            pack_path=Path(a.pack) if a.pack else None,
+            data_root=Path(a.data) if a.data else None,
+            log=lambda m: None,
+        )
+        out.write(f"HateXplain train, 4-fold: removable F1 {rep.f1:.3f} (precision "
+                  f"{rep.precision:.3f}, recall {rep.recall:.3f}, n {rep.n})\n")  # fmt: skip
+        out.write("removals by rule (HateXplain label normal / removable):\n")
+        for rid, (neg, pos) in sorted(by_rule.items(), key=lambda kv: -sum(kv[1])):
+            out.write(f"  {rid:<28} {neg:>6} / {pos}\n")
+        return 0
     if a.cv:
         from .evaluate import report
         from .train import school_cross_validation

@@ -261,3 +261,58 @@ def school_cross_validation(
             out[i] = (sch[i], v)
         log(f"fold {k + 1}/{folds} done")
     return out
+
+
+def hatexplain_cross_validation(
+    *,
+    folds: int = 4,
+    pack_path: Path | None = None,
+    model_path: Path | None = None,
+    config: TrainConfig | None = None,
+    data_root: Path | None = None,
+    log: Callable[[str], None] = print,
+) -> tuple[Any, dict[str, list[int]]]:
+    """Removable-vs-ok figures of the whole engine on the HateXplain *train* split, each fold
+    judged by an engine whose ``abuse`` head was refit without it (on Davidson train, the other
+    HateXplain-train folds and the school rows, as :func:`train` does). The validation and test
+    splits are never read. Returns the binary report and, per rule, the removals of comments
+    HateXplain labels normal and removable."""
+    from scipy import sparse
+
+    from .engine import Engine
+    from .evaluate import binary_report
+
+    cfg = config or TrainConfig()
+    base = Engine.load(pack_path, model_path)
+    assert base.model is not None, "train the model first"
+    model, lex = base.model, base.lexicon
+    feat = model.featurizer
+    dav = ds.davidson("train", data_root)
+    hx = ds.hatexplain("train", data_root)
+    sab = [e for e in ds.school("train") if e.label in _ABUSE_POS | _ABUSE_NEG]
+    x_dav = feat.transform(_tokens([e.text for e in dav], lex))
+    x_hx = feat.transform(_tokens([e.text for e in hx], lex))
+    x_s = feat.transform(_tokens([e.text for e in sab], lex))
+    y_dav = np.array([e.removable for e in dav], dtype=int)
+    y_hx = np.array([e.removable for e in hx], dtype=int)
+    y_s = np.array([e.label in _ABUSE_POS for e in sab], dtype=int)
+    log("features ready")
+    removed: list[bool] = [False] * len(hx)
+    by_rule: dict[str, list[int]] = {}
+    split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=ds.SEED)
+    for k, (tr, te) in enumerate(split.split(np.zeros(len(hx)), y_hx)):
+        abuse = _fit_binary(
+            sparse.vstack([x_dav, x_hx[tr], x_s]),
+            np.concatenate([y_dav, y_hx[tr], y_s]),
+            np.array([1.0] * (len(dav) + len(tr)) + [cfg.school_weight_abuse] * len(sab)),
+            cfg.c_abuse,
+        )
+        w, b = model.weights.copy(), model.bias.copy()
+        w[:, 0], b[0] = abuse.coef_[0], abuse.intercept_[0]
+        eng = Engine(base.pack, lex, LinearModel(feat, w, b, model.heads, model.meta))
+        for i, v in zip(te, eng.judge_many([hx[i].text for i in te]), strict=True):
+            removed[i] = v.category != "ok"
+            if removed[i]:
+                by_rule.setdefault(v.evidence.rule_id, [0, 0])[int(y_hx[i])] += 1
+        log(f"fold {k + 1}/{folds} done")
+    return binary_report([bool(t) for t in y_hx], removed), by_rule

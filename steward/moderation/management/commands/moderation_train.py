@@ -23,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cv", action="store_true", help="only print the school-set k-fold figures"
         )
+        parser.add_argument(
+            "--cv-hatexplain",
+            action="store_true",
+            help="only print removable-vs-ok k-fold figures on the HateXplain train split",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         argv: list[str] = []
@@ -31,4 +36,6 @@ class Command(BaseCommand):
                 argv += [f"--{key}", str(opts[key])]
         if opts.get("cv"):
             argv.append("--cv")
+        if opts.get("cv_hatexplain"):
+            argv.append("--cv-hatexplain")
         train_main(argv, cast("IO[str]", self.stdout._out))
