@@ -125,18 +125,18 @@ def test_page_matches_full_search_in_every_strategy(lps: District, monkeypatch) 
         )
     user = lps.user("records_officer")
     # SMALL 5 forces the chunked strategies; on PostgreSQL a WINDOW of 7 ids makes the unfiltered
-    # search walk windows (WALK large) or sort a bitmap of the older matches (WALK 0), in keyset
+    # search walk windows (BITMAP_COST huge) or sort a bitmap of the older matches (0), in keyset
     # chunks of MAX_CHUNK.
-    for small, window, walk, chunk in [
-        (20_000, 20_000, 200_000, 10_000),
-        (5, 20_000, 200_000, 10_000),
-        (5, 7, 200_000, 10_000),
-        (5, 7, 0, 3),
+    for small, window, cost, chunk in [
+        (20_000, 20_000, 2.0, 10_000),
+        (5, 20_000, 2.0, 10_000),
+        (5, 7, 1e12, 10_000),
+        (5, 7, 0.0, 3),
     ]:
         monkeypatch.setattr(search, "MAX_CHUNK", chunk)
         monkeypatch.setattr(search, "SMALL", small)
         monkeypatch.setattr(search, "WINDOW", window)
-        monkeypatch.setattr(search, "WALK", walk)
+        monkeypatch.setattr(search, "BITMAP_COST", cost)
         for query, filters in [
             ("bus", {}),
             ("bus", {"account": lhs.pk}),
@@ -157,7 +157,7 @@ def test_page_matches_full_search_in_every_strategy(lps: District, monkeypatch) 
                 if page.next_before is None:
                     break
                 before = page.next_before
-            assert paged == full, (small, window, walk, query, filters)
+            assert paged == full, (small, window, cost, query, filters)
             first = record_search_page(user=user, query=query, filters=filters, count_cap=10)
             assert (first.count, first.more_than_count) == (min(len(full), 10), len(full) > 10)
 
