@@ -5,8 +5,10 @@ Features: word unigrams, word bigrams and character 2–5-grams of each word pad
 learned once by the training command and shipped in the model artifact, so nothing is hashed with
 Python's per-process salted ``hash`` and no collision blurs a slur with a clean word.
 
-Speed comes from caching the character n-gram ids of each distinct word: comments reuse a small
-set of words, so most words cost one dictionary look-up.
+Speed comes from caching the feature ids of each distinct word as packed int32 bytes: comments
+reuse a small set of words, so most words cost one dictionary look-up, and a batch's ids reach
+numpy through one bytes join (no Python int per n-gram). A word seen for the first time gets its
+character grams from one Aho-Corasick pass (pyahocorasick, as the lexicon) over ``" word "``.
 """
 
 from __future__ import annotations
