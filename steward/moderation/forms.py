@@ -14,14 +14,14 @@ REMOVABLE = [c for c in CATEGORIES if c[0] != "ok"]
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(choices=[("approve", _("Approve (show it)")), ("remove", _("Remove (hide it)")),
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("approve", _("Approve (show it)")), ("remove", _("Remove (hide it)")),
                                          ("escalate", _("Escalate")), ("uphold", _("Uphold the hide")),
                                          ("keep", _("Keep as is"))])  # fmt: skip
-    category = forms.ChoiceField(choices=[("", "—"), *REMOVABLE], required=False,
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *REMOVABLE], required=False,
                                  help_text=_("Required to remove: the published guideline it breaks."))  # fmt: skip
-    escalate_to = forms.ChoiceField(choices=[("safety", _("Safety contact")), ("records", _("Records officer"))],
+    escalate_to = forms.ChoiceField(label=_("Escalate to"), choices=[("safety", _("Safety contact")), ("records", _("Records officer"))],
                                     required=False)  # fmt: skip
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     viewpoint_attested = forms.BooleanField(
         required=False,
         label=_("I act on this comment's form or subject, not on the opinion it expresses."),
@@ -30,20 +30,25 @@ class DecisionForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class BlockProposalForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("Repeated or serious violations, with the policy they break."))  # fmt: skip
-    clause = forms.ChoiceField(choices=[("1.8.b", "1.8.b"), ("1.8.a", "1.8.a"), ("0.2", "0.2"), ("1.8.e", "1.8.e")])
+    clause = forms.ChoiceField(label=_("Clause"), choices=[
+        ("1.8.b", _("1.8.b — offensive comments, inappropriate remarks, profanity")),
+        ("1.8.a", _("1.8.a — not appropriate for an educational environment or for all ages")),
+        ("0.2", _("0.2 — Code of Conduct and non-discrimination (threats, harassment)")),
+        ("1.8.e", _("1.8.e — sales and promotions that are not approved fundraisers")),
+    ])
 
 
 class BlockDecisionForm(forms.Form):
-    approve = forms.TypedChoiceField(choices=[("1", _("Approve the block")), ("0", _("Reject"))], coerce=lambda v: v == "1")
-    review_by = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    approve = forms.TypedChoiceField(label=_("Decision"), choices=[("1", _("Approve the block")), ("0", _("Reject"))], coerce=lambda v: v == "1")
+    review_by = forms.DateField(label=_("Review by"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                 help_text=_("No more than a year from today."))  # fmt: skip
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def clean_review_by(self) -> dt.date | None:
         value = self.cleaned_data.get("review_by")
@@ -53,7 +58,7 @@ class BlockDecisionForm(forms.Form):
 
 
 class LiftForm(forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class AppealForm(forms.Form):
@@ -63,6 +68,6 @@ class AppealForm(forms.Form):
 
 
 class AppealReviewForm(forms.Form):
-    reverse = forms.TypedChoiceField(choices=[("1", _("Restore the comment")), ("0", _("Uphold the decision"))],
+    reverse = forms.TypedChoiceField(label=_("Decision"), choices=[("1", _("Restore the comment")), ("0", _("Uphold the decision"))],
                                      coerce=lambda v: v == "1")  # fmt: skip
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

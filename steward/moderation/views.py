@@ -74,16 +74,25 @@ def decisions(request: HttpRequest) -> HttpResponse:
 @login_required
 def comment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _get(selectors.comment_get, user=request.user, pk=pk)
+    return _comment_page(request, comment)
+
+
+def _comment_page(request: HttpRequest, comment: Any, *, form: DecisionForm | None = None) -> HttpResponse:
+    """The comment with its evidence and the decision form; ``form`` is a bound form with its
+    errors when a decision was refused, so that what the moderator typed is kept."""
     decisions_ = comment.decisions.select_related("actor").prefetch_related("actions").order_by("-created_at")
     last_removal = decisions_.filter(outcome__in=["hide", "remove", "escalate"]).first()
+    if form is None:
+        form = DecisionForm(initial={"idempotency_key": signing.dumps([comment.pk, request.user.pk, _nonce()])})
     return render(request, "moderation/comment_detail.html", {
         "comment": comment,
         "decisions": decisions_,
         "history": selectors.author_history(comment),
         "queue_items": comment.queue_items.filter(state=QueueItem.State.OPEN),
-        "form": DecisionForm(initial={"idempotency_key": signing.dumps([comment.pk, request.user.pk, _nonce()])}),
-        "report_form": ReportForm(),
-        "block_form": BlockProposalForm() if last_removal else None,
+        "form": form,
+        # Their own field ids: the decision form already has a "reason" field.
+        "report_form": ReportForm(auto_id="report_%s"),
+        "block_form": BlockProposalForm(auto_id="block_%s") if last_removal else None,
         "last_removal": last_removal,
         "offered": offered_actions(comment.platform),
         "can_approve_blocks": services.is_communications_lead(request.user),
@@ -102,8 +111,7 @@ def comment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _get(selectors.comment_get, user=request.user, pk=pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Check the form."))
-        return redirect("moderation:comment_detail", pk=pk)
+        return _comment_page(request, comment, form=form)
     data = form.cleaned_data
     try:
         services.comment_decide(
@@ -113,8 +121,9 @@ def comment_decide(request: HttpRequest, pk: int) -> HttpResponse:
             idempotency_key=f"form:{data['idempotency_key']}" if data["idempotency_key"] else "",
         )  # fmt: skip
     except PolicyViolation as exc:
-        messages.error(request, str(exc))
-        return redirect("moderation:comment_detail", pk=pk)
+        # Shown next to the form, which keeps the outcome, category and reason that were typed.
+        form.add_error(None, str(exc))
+        return _comment_page(request, comment, form=form)
     messages.success(request, _("Decision recorded."))
     next_url = request.POST.get("next")
     if next_url and next_url.startswith("/moderation/"):
@@ -144,17 +153,27 @@ def block_propose(request: HttpRequest, decision_pk: int) -> HttpResponse:
             messages.success(request, _("Block proposed; the communications lead decides."))
         except PolicyViolation as exc:
             messages.error(request, str(exc))
+    else:
+        messages.error(request, _form_errors(form, _("The block was not proposed")))
     return redirect("moderation:comment_detail", pk=decision.comment_id)
+
+
+def _form_errors(form: Any, what: str) -> str:
+    """One line naming each field that was refused and why, for a form posted from a list page."""
+    parts = [f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errs)}".lstrip(": ")
+             for name, errs in form.errors.items()]  # fmt: skip
+    return f"{what} — {'; '.join(parts)}"
 
 
 @login_required
 def blocks(request: HttpRequest) -> HttpResponse:
     qs = selectors.blocks_for(request.user)
+    # One form per proposal, with its own field ids, so that each label names its own field.
+    proposed = [(b, BlockDecisionForm(auto_id=f"block{b.pk}_%s")) for b in qs.filter(state="proposed")]
     return render(request, "moderation/blocks.html", {
-        "proposed": qs.filter(state="proposed"), "active": qs.filter(state="approved").order_by("review_by"),
+        "proposed": proposed, "active": qs.filter(state="approved").order_by("review_by"),
         "today": timezone.localdate(),
         "closed": qs.filter(state__in=["rejected", "lifted"])[:50],
-        "decision_form": BlockDecisionForm(), "lift_form": LiftForm(),
         "can_decide": services.is_communications_lead(request.user),
     })  # fmt: skip
 
@@ -165,11 +184,12 @@ def block_decide(request: HttpRequest, pk: int) -> HttpResponse:
     block = _get(selectors.block_get, user=request.user, pk=pk)
     form = BlockDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_errors(form, _("The block was not decided")))
         return redirect("moderation:blocks")
     try:
         services.block_decide(actor=request.user, proposal=block, approve=form.cleaned_data["approve"],
                               review_by=form.cleaned_data["review_by"], note=form.cleaned_data["note"])  # fmt: skip
+        messages.success(request, _("Block approved.") if form.cleaned_data["approve"] else _("Block rejected."))
     except NotPermitted as exc:
         raise PermissionDenied(str(exc)) from exc
     except PolicyViolation as exc:
@@ -185,6 +205,7 @@ def block_lift(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     try:
         services.block_lift(actor=request.user, proposal=block, note=form.cleaned_data.get("note", ""))
+        messages.success(request, _("Block lifted."))
     except NotPermitted as exc:
         raise PermissionDenied(str(exc)) from exc
     except PolicyViolation as exc:
@@ -195,9 +216,9 @@ def block_lift(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def appeals(request: HttpRequest) -> HttpResponse:
     qs = selectors.appeals_for(request.user)
-    return render(request, "moderation/appeals.html", {
-        "open": qs.filter(state="open"), "closed": qs.exclude(state="open")[:50], "form": AppealReviewForm(),
-    })  # fmt: skip
+    # One form per appeal, with its own field ids, so that each label names its own field.
+    open_ = [(a, AppealReviewForm(auto_id=f"appeal{a.pk}_%s")) for a in qs.filter(state="open")]
+    return render(request, "moderation/appeals.html", {"open": open_, "closed": qs.exclude(state="open")[:50]})
 
 
 @login_required
@@ -211,6 +232,8 @@ def appeal_review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Appeal decided."))
         except PolicyViolation as exc:
             messages.error(request, str(exc))
+    else:
+        messages.error(request, _form_errors(form, _("The appeal was not decided")))
     return redirect("moderation:appeals")
 
 
