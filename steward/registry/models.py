@@ -116,3 +116,9 @@ class AccountStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.from_status or '—'} → {self.to_status}"
+
+    def get_from_status_display(self) -> str:
+        """The earlier status in words, as ``get_to_status_display`` gives the new one."""
+        if self.from_status in Account.Status.values:
+            return str(Account.Status(self.from_status).label)
+        return self.from_status

@@ -35,3 +35,14 @@ def test_account_history_names_people_and_units(client_as, lps) -> None:
     assert f"<strong>advisor</strong>: — → {lps.teacher_a}" in history
     assert f"<strong>owning unit</strong>: — → {lps.club_a}" in history
     assert "Account requested" in history and "registry.account_requested" in history
+
+
+def test_status_history_reads_in_words(client_as, lps) -> None:
+    account = account_create(
+        actor=lps.user("media_officer"), register=True,
+        platform="instagram", handle="lhs_robots", display_name="LHS Robots", owning_unit=lps.club_a,
+        kind="club", purpose="Robots", responsible_administrator=lps.principal_a, advisor=lps.teacher_a,
+    )  # fmt: skip
+    body = client_as("media_officer").get(reverse("registry:account_detail", args=[account.pk])).content.decode()
+    status = body[body.index('id="status-h"'):body.index('id="history-h"')]
+    assert "<td>— → Requested</td>" in status and "<td>Requested → Registered</td>" in status
