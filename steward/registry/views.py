@@ -303,7 +303,12 @@ def account_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
         except PolicyViolation as exc:
             add_violation(form, exc)
         else:
-            messages.success(request, _("Done: %(what)s.") % {"what": title})
+            account.refresh_from_db()
+            messages.success(
+                request,
+                _("%(account)s is now %(status)s.")
+                % {"account": account.display_name, "status": account.get_status_display()},
+            )
             return redirect("registry:account_detail", pk=account.pk)
     return render(
         request,

@@ -238,9 +238,11 @@ def test_lifecycle_and_managers_from_the_page(client_as, lps, accounts):
     a = accounts["a"]
     r = c.post(reverse("registry:account_transition", args=[a.pk, "suspend"]), {"reason": ""})
     assert r.status_code == 200  # reason required
-    c.post(reverse("registry:account_transition", args=[a.pk, "suspend"]), {"reason": "Phishing"})
+    r = c.post(reverse("registry:account_transition", args=[a.pk, "suspend"]), {"reason": "Phishing"}, follow=True)
     a.refresh_from_db()
     assert a.status == "suspended" and a.status_reason == "Phishing"
+    # The confirmation says where the account stands now, not "Done: Suspend this account".
+    assert f"{a.display_name} is now Suspended." in r.content.decode()
     c.post(reverse("registry:account_manager_add", args=[a.pk]), {"person": lps.teacher_a.pk})
     assert list(a.managers.all()) == [lps.teacher_a]
     c.post(reverse("registry:account_manager_remove", args=[a.pk, lps.teacher_a.pk]))
