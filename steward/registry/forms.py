@@ -16,6 +16,8 @@ from steward.people.models import OrgUnit, Person
 from steward.registry import rules
 from steward.registry.models import Account, Platform
 
+BLANK_CHOICE = [("", "---------")]
+
 
 def active_staff(user: Any = None) -> Any:
     """Active staff offered in ``user``'s people pickers: everyone for the district-wide offices;
@@ -86,7 +88,8 @@ class AccountReportForm(forms.Form):
     owning_unit = UnitChoiceField(
         label=_("School, department or group it is for"), queryset=OrgUnit.objects.none()
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=Account.Kind.choices)
+    # No preselected kind: a club reported in a hurry must not be recorded as a district account.
+    kind = forms.ChoiceField(label=_("Kind"), choices=BLANK_CHOICE + list(Account.Kind.choices))
     purpose = forms.CharField(
         label=_("What it is used for"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -125,7 +128,8 @@ class AccountForm(forms.Form):
         label=_("Platform's account id"), required=False, max_length=100
     )
     owning_unit = UnitChoiceField(label=_("Owning unit"), queryset=OrgUnit.objects.none())
-    kind = forms.ChoiceField(label=_("Kind"), choices=Account.Kind.choices)
+    # No preselected kind: a club reported in a hurry must not be recorded as a district account.
+    kind = forms.ChoiceField(label=_("Kind"), choices=BLANK_CHOICE + list(Account.Kind.choices))
     purpose = forms.CharField(
         label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

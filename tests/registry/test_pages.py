@@ -344,3 +344,15 @@ def test_account_page_offers_a_grant_to_those_who_can_grant(client_as, lps, acco
     link = f"{reverse('authorizations:grant_create')}?account={accounts['team'].pk}"
     assert link in client_as("principal_a").get(url).content.decode()
     assert link not in client_as("teacher_a").get(url).content.decode()
+
+
+@pytest.mark.parametrize("route", ["registry:account_report", "registry:account_create"])
+def test_kind_is_chosen_not_preselected(client_as, lps, route):
+    # A reporter who skips "Kind" is asked for it rather than filing a club as a district account.
+    c = client_as("media_officer")
+    page = c.get(reverse(route)).content.decode()
+    assert '<option value="" selected>---------</option>' in page.split('name="kind"')[1].split("</select>")[0]
+    r = c.post(reverse(route), {"platform": "tiktok", "handle": "lhs_robots_tt", "display_name": "LHS Robots",
+                                "owning_unit": lps.club_a.pk})  # fmt: skip
+    assert r.status_code == 200 and not Account.objects.filter(handle="lhs_robots_tt").exists()
+    assert "This field is required." in r.content.decode().split('name="kind"')[0].rsplit("<label", 1)[1]
