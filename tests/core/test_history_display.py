@@ -17,6 +17,9 @@ def test_values_read_as_a_person_reads_them() -> None:
     assert audit_value(None) == audit_value("") == audit_value([]) == "—"
     assert audit_value({"until": "2027-01-31", "unit": {"id": 3, "label": "LHS"}}) == "until: 2027-01-31, unit: LHS"
     assert audit_value(True) == "yes"
+    # Times are stored in UTC and read in the district's time zone (America/New_York in tests).
+    assert audit_value("2026-11-29T00:18:44.592113+00:00") == "2026-11-28 19:18"
+    assert audit_value("2027-01-31") == "2027-01-31"
     assert audit_action("registry.account_registered") == "Account registered"
     assert audit_action("something.new") == "something.new"
 

@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
+
+ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 ACTIONS = {
     "registry.account_requested": _("Account requested"),
@@ -64,4 +69,13 @@ def audit_value(value: Any) -> str:
         return ", ".join(audit_value(v) for v in value)
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if isinstance(value, str) and ISO_DATETIME.match(value):
+        # Stored in UTC (ISO 8601); read in the district's time, as every other time on the page.
+        try:
+            when = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(when):
+            when = timezone.localtime(when)
+        return when.strftime("%Y-%m-%d %H:%M")
     return str(value)
