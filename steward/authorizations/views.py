@@ -113,7 +113,11 @@ def grant_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Authorization recorded."))
             return redirect("authorizations:grant_detail", pk=grant.pk)
-    return render(request, "authorizations/grant_form.html", {"form": form})
+    return render(request, "authorizations/grant_form.html", {
+        "form": form,
+        # The browser does not send a chosen file again: say so when the form comes back.
+        "file_dropped": request.method == "POST" and bool(request.FILES),
+    })  # fmt: skip
 
 
 @login_required
