@@ -77,7 +77,7 @@ def live_overview(*, user: Any) -> dict[str, Any]:
         "failed_actions": actions.filter(
             Q(state__in=[PlatformAction.State.FAILED, PlatformAction.State.UNSUPPORTED])
             | Q(state=PlatformAction.State.PENDING, attempts__gt=0)
-        ).order_by("-created_at")[:50],
+        ).select_related("account", "decision").order_by("-created_at")[:50],
         "recent_events": events.order_by("-received_at")[:20],
         "rejections": WebhookRejection.objects.all()[:20] if can_operate(user) else [],
         "connections": connections_for(user),

@@ -21,6 +21,7 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -92,7 +93,7 @@ def event_retry(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_operate(request.user):
         raise PermissionDenied
     services.event_retry(actor=request.user, event=event)
-    messages.success(request, f"Event {event.pk} queued again.")
+    messages.success(request, _("Event %(n)s queued again.") % {"n": event.pk})
     return redirect("platforms:live_status")
 
 
@@ -108,7 +109,7 @@ def action_retry(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.can_operate(request.user):
         raise PermissionDenied
     mod_services.action_retry(actor=request.user, action=action)
-    messages.success(request, f"Action {action.pk} queued again.")
+    messages.success(request, _("Action %(n)s queued again.") % {"n": action.pk})
     return redirect("platforms:live_status")
 
 
@@ -145,7 +146,7 @@ def connection_edit(request: HttpRequest, account_pk: int) -> HttpResponse:
         except PolicyViolation as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Connection saved.")
+            messages.success(request, _("Connection saved."))
             return redirect("platforms:live_status")
     return render(request, "platforms/connection_form.html", {
         "form": form, "account": account, "connection": conn, **_oauth_context(account),
@@ -263,7 +264,7 @@ def oauth_callback(request: HttpRequest, provider: str) -> HttpResponse:
         return _oauth_failed(request, message, account=account, status=502 if transient else 400)
     messages.success(
         request,
-        f"Connected with {config.label}: {account.get_platform_display()} id {conn.platform_account_id}. "
-        "The token is stored encrypted.",
+        _("Connected with %(provider)s: %(platform)s id %(id)s. The token is stored encrypted.")
+        % {"provider": config.label, "platform": account.get_platform_display(), "id": conn.platform_account_id},
     )
     return redirect("platforms:connection_edit", account_pk=account.pk)

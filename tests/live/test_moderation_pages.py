@@ -104,3 +104,32 @@ def test_the_proposer_is_told_someone_else_decides(fb, fake, client_as, lps):
     html = client_as("media_officer").get("/moderation/blocks/").content.decode()
     assert "another member of the communications office decides it" in html
     assert "/decide/" not in html
+
+
+def test_live_page_links_a_failed_action_to_its_comment_and_connection(fb, fake, client_as, lps):
+    from steward.moderation.models import PlatformAction
+
+    comment = _comment(fake, "fuck this shit")
+    decision = Decision.objects.get(comment=comment)
+    action = PlatformAction.objects.create(
+        decision=decision, account=fb, kind="hide", key=f"{decision.pk}:test-hide", target_id=comment.comment_id,
+        state="failed", attempts=1, last_error="the account is not connected (or needs reconnecting)",
+    )  # fmt: skip
+    html = client_as("media_officer").get("/platforms/live/").content.decode()
+    assert f'href="/moderation/comments/{comment.pk}/">{comment.comment_id}</a>' in html
+    assert f'href="/platforms/accounts/{fb.pk}/connection/">{fb.display_name}</a>' in html
+    assert f'aria-label="Retry action {action.pk}"' in html
+    # Who cannot operate the connections reaches the account's page instead.
+    html = client_as("principal_a").get("/platforms/live/").content.decode()
+    assert f'href="/accounts-registry/{fb.pk}/">{fb.display_name}</a>' in html
+    # The confirmation of a retry is in the reader's language.
+    r = client_as("media_officer").post(f"/platforms/live/actions/{action.pk}/retry/", follow=True,
+                                        HTTP_ACCEPT_LANGUAGE="es")  # fmt: skip
+    assert f"Action {action.pk} queued again." not in r.content.decode()
+
+
+def test_decision_form_labels_are_translated(fb, fake, client_as):
+    comment = _comment(fake, "fuck this shit")
+    html = client_as("media_officer").get(f"/moderation/comments/{comment.pk}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    for spanish in ('<label for="id_reason">Motivo', '<label for="id_escalate_to">Escalar a', "Lenguaje soez [1.8.b]"):
+        assert spanish in html, spanish
