@@ -165,9 +165,16 @@ def _connect_with(user: Any, account: Account) -> str:
     """"Facebook" / "Google" / "X" when this user may connect the account by signing in there."""
     from steward.platforms import oauth
     from steward.platforms.selectors import can_operate
+    from steward.platforms.services import oauth_provider
 
     provider = oauth.PROVIDER_FOR_PLATFORM.get(account.platform)
     if provider is None or account.status == Account.Status.RETIRED or not can_operate(user):
+        return ""
+    try:
+        oauth_provider(account.platform)
+    except PolicyViolation:
+        # Not configured for this district: no button that can only fail. The "Platform
+        # connection" page says which settings are missing and offers to paste a token.
         return ""
     return oauth.PROVIDER_NAMES[provider]
 
