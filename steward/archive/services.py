@@ -96,7 +96,10 @@ def _lock_heads(chains: Sequence[str]) -> dict[str, ChainHead]:
     """Lock the heads of ``chains``, creating the missing ones: two queries however many chains,
     the rows locked in one fixed order (by name), so appends never deadlock on each other."""
     ChainHead.objects.bulk_create([ChainHead(chain=c) for c in chains], ignore_conflicts=True)
-    return {h.chain: h for h in ChainHead.objects.select_for_update().filter(chain__in=chains).order_by("chain")}
+    return {
+        h.chain: h
+        for h in ChainHead.objects.select_for_update().filter(chain__in=chains).order_by("chain")
+    }
 
 
 def _build(
