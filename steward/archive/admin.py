@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from steward.archive.models import (
+    DeadlineAlert,
     DisclosureLog,
     DispositionLog,
     LegalHold,
@@ -46,5 +47,13 @@ class RecordAdmin(ReadOnlyAdmin):
     search_fields = ("platform_id", "author_name")
 
 
-for model in (Media, RecordsRequest, LegalHold, RetentionRule, DisclosureLog, DispositionLog):
+for model in (
+    Media,
+    RecordsRequest,
+    DeadlineAlert,
+    LegalHold,
+    RetentionRule,
+    DisclosureLog,
+    DispositionLog,
+):
     admin.site.register(model, ReadOnlyAdmin)
