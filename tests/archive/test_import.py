@@ -80,3 +80,17 @@ def test_facebook_raw_payload_is_the_item_as_written_in_the_file(fb_account: Acc
         assert record.raw_payload.startswith("{") and json.loads(record.raw_payload)
         expected = hashlib.sha256(record.raw_payload.encode("utf-8")).hexdigest()
         assert record.content()["raw_sha256"] == expected  # type: ignore[index]
+
+
+def test_x_raw_payload_is_the_item_as_written_in_the_file(lps: District) -> None:
+    """The same for the X archive's ``window.YTD`` files: each tweet or message keeps its text."""
+    import json
+
+    x = make_account(lps, "x", "LawrencePS")
+    run("x", str(FIX / "x_archive"), "--account", "LawrencePS")
+    files = [p.read_text("utf-8") for p in (FIX / "x_archive").rglob("*.js")]
+    records = list(Record.objects.filter(account=x, source="export"))
+    assert records
+    for record in records:
+        assert any(record.raw_payload in text for text in files), record.raw_payload[:80]
+        assert record.raw_payload.startswith("{") and json.loads(record.raw_payload)

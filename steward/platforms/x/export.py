@@ -15,7 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from steward.archive.exports import BadExportFile, ExportItem, ExportSource, basename
+from steward.archive.exports import (
+    BadExportFile,
+    ExportItem,
+    ExportSource,
+    basename,
+    loads_keeping_text,
+)
 
 PLATFORM = "x"
 
@@ -35,7 +41,7 @@ def load_js(source: ExportSource, name: str) -> list[Any]:
         raise BadExportFile(label, "no JSON array after the window.YTD assignment")
     body = text[start:].rstrip().rstrip(";")
     try:
-        data = json.loads(body)
+        data = loads_keeping_text(body)  # each item keeps its exact text as its raw payload
     except json.JSONDecodeError as exc:
         raise BadExportFile(
             label, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
