@@ -4,6 +4,7 @@ lists joined, the action described (with its code kept for the audit trail)."""
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import translation
 
 from steward.core.templatetags.audit_display import audit_action, audit_value
 from steward.registry.models import Account
@@ -11,6 +12,7 @@ from steward.registry.services import account_create
 
 
 def test_values_read_as_a_person_reads_them() -> None:
+    translation.activate("en")  # an earlier request in this thread may have left Spanish on
     assert audit_value({"id": 29, "label": "Kiara Féliz"}) == "Kiara Féliz"
     assert audit_value([{"id": 1, "label": "A"}, {"id": 2, "label": "B"}]) == "A, B"
     assert audit_value(["Kiara Féliz"]) == "Kiara Féliz"
