@@ -108,7 +108,9 @@ class Authorization(models.Model):
 
     @property
     def scope_label(self) -> str:
-        return str(self.account) if self.account else f"{self.unit} {_('and everything under it')}"
+        if self.account:
+            return str(self.account)
+        return str(_("%(unit)s and everything under it") % {"unit": self.unit})
 
     def is_in_force(self, at: dt.datetime | None = None) -> bool:
         """Valid at ``at``, not revoked, and the grantee (if any) still active."""
