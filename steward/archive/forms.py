@@ -120,6 +120,29 @@ class StatusForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False)
 
 
+class PetitionForm(forms.Form):
+    filed_on = forms.DateField(
+        label=_("Petition filed with the Supervisor of Records on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(label=_("Why more time is needed"), required=False)
+
+
+class PetitionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("The Supervisor's decision"),
+        choices=[
+            (RecordsRequest.PetitionDecision.GRANTED, _("Granted")),
+            (RecordsRequest.PetitionDecision.DENIED, _("Denied")),
+        ],
+    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}))
+    extended_to = forms.DateField(
+        label=_("New due date (if granted)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note"), required=False)
+
+
 class FeeForm(forms.Form):
     hours_search = forms.DecimalField(
         label=_("Hours searching and compiling"), min_value=0, decimal_places=2

@@ -263,6 +263,11 @@ class RecordsRequest(models.Model):
         EXTENDED = "extended", _("Extension petitioned")
         CLOSED = "closed", _("Closed")
 
+    class PetitionDecision(models.TextChoices):
+        PENDING = "pending", _("Pending with the Supervisor of Records")
+        GRANTED = "granted", _("Granted")
+        DENIED = "denied", _("Denied")
+
     reference = models.CharField(max_length=30, unique=True)
     requester = models.CharField(max_length=200)
     requester_contact = models.CharField(max_length=300, blank=True)
@@ -285,6 +290,16 @@ class RecordsRequest(models.Model):
     initial_response_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    # PRR-1: a petition to the Supervisor of Records for more time (G.L. c.66 §10(c)), filed within
+    # 20 business days of receipt, and the Supervisor's decision.
+    petition_filed_on = models.DateField(null=True, blank=True)
+    petition_decision = models.CharField(
+        max_length=10, choices=PetitionDecision.choices, blank=True, default=""
+    )
+    petition_decided_on = models.DateField(null=True, blank=True)
+    extended_due_date = models.DateField(
+        null=True, blank=True, help_text="The date the Supervisor of Records granted, if granted."
+    )
     # PRR-6 fee estimate and PRR-2 fee lock (950 CMR 32.06(2)(c)): amounts in cents.
     hours_search = models.DecimalField(max_digits=6, decimal_places=2, default=0)
     hours_redaction = models.DecimalField(max_digits=6, decimal_places=2, default=0)

@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from steward.archive import chain as chainlib
 from steward.archive import search
@@ -741,6 +742,92 @@ def request_set_status(
             after={"status": status},
             note=note,
         )
+    return request
+
+
+PETITION_BUSINESS_DAYS = 20  # G.L. c.66 §10(c): petition the Supervisor within 20 business days
+
+
+def petition_deadline(request: RecordsRequest) -> dt.date:
+    """The last day to petition the Supervisor of Records for an extension (PRR-1)."""
+    return business_due_date(request.received_at, PETITION_BUSINESS_DAYS)
+
+
+def request_petition_file(
+    *, actor: Any, request: RecordsRequest, filed_on: dt.date, note: str = ""
+) -> RecordsRequest:
+    """Record that the records access officer petitioned the Supervisor of Records for more time.
+
+    Refused after the 20th business day from receipt, or before the request was received: the
+    petition would not be timely and the log must not say it was.
+    """
+    last_day = petition_deadline(request)
+    received = timezone.localdate(request.received_at)
+    if filed_on < received:
+        raise PolicyViolation(
+            _("A petition cannot be filed before the request was received (%(day)s).")
+            % {"day": received.isoformat()},
+            clause="G.L. c.66 §10(c)",
+            field="filed_on",
+        )
+    if filed_on > last_day:
+        raise PolicyViolation(
+            _("Too late to petition: the last day was %(day)s (20 business days from receipt).")
+            % {"day": last_day.isoformat()},
+            clause="G.L. c.66 §10(c)",
+            field="filed_on",
+        )
+    if request.status == RecordsRequest.Status.CLOSED:
+        raise PolicyViolation(_("This request is closed."), field="filed_on")
+    with transaction.atomic():
+        before = {"petition_filed_on": request.petition_filed_on, "status": request.status}
+        request.petition_filed_on = filed_on
+        request.petition_decision = RecordsRequest.PetitionDecision.PENDING
+        request.petition_decided_on = None
+        request.extended_due_date = None
+        request.status = RecordsRequest.Status.EXTENDED
+        request.save()
+        audit(actor=actor, action="archive.request_petition_filed", obj=request, before=before,
+              after={"petition_filed_on": filed_on.isoformat(), "status": request.status,
+                     "petition_deadline": last_day.isoformat()}, note=note)  # fmt: skip
+    return request
+
+
+def request_petition_decide(
+    *,
+    actor: Any,
+    request: RecordsRequest,
+    decision: str,
+    decided_on: dt.date,
+    extended_to: dt.date | None = None,
+    note: str = "",
+) -> RecordsRequest:
+    """Record the Supervisor of Records' decision on the petition; a grant carries the new date."""
+    if not request.petition_filed_on:
+        raise PolicyViolation(_("No petition has been filed for this request."), field="decision")
+    if decision not in (RecordsRequest.PetitionDecision.GRANTED, RecordsRequest.PetitionDecision.DENIED):
+        raise PolicyViolation(_("The decision is either granted or denied."), field="decision")
+    if decided_on < request.petition_filed_on:
+        raise PolicyViolation(_("The decision cannot come before the petition."), field="decided_on")
+    if decision == RecordsRequest.PetitionDecision.GRANTED:
+        if extended_to is None or extended_to <= request.due_date:
+            raise PolicyViolation(
+                _("A granted extension needs the new date, after %(due)s.") % {"due": request.due_date.isoformat()},
+                field="extended_to",
+            )
+    else:
+        extended_to = None
+    with transaction.atomic():
+        before = {"petition_decision": request.petition_decision,
+                  "extended_due_date": request.extended_due_date}  # fmt: skip
+        request.petition_decision = decision
+        request.petition_decided_on = decided_on
+        request.extended_due_date = extended_to
+        request.save()
+        audit(actor=actor, action="archive.request_petition_decided", obj=request, before=before,
+              after={"petition_decision": decision, "decided_on": decided_on.isoformat(),
+                     "extended_due_date": extended_to.isoformat() if extended_to else None},
+              note=note)  # fmt: skip
     return request
 
 

@@ -24,6 +24,8 @@ from steward.archive.forms import (
     ExportForm,
     FeeForm,
     HoldForm,
+    PetitionDecisionForm,
+    PetitionForm,
     PreserveForm,
     RecordsRequestForm,
     ReleaseForm,
@@ -225,6 +227,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "hourly_rate_cents": req.hourly_rate_cents,
                 }
             ),
+            "petition_form": PetitionForm(initial={"filed_on": timezone.localdate()}),
+            "petition_decision_form": PetitionDecisionForm(),
+            "petition_deadline": services.petition_deadline(req),
             "fees_locked": services.fees_locked(req),
             "fee_dollars": f"{req.fee_cents / 100:.2f}",
             "searches": req.saved_searches.all(),
@@ -250,6 +255,18 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             fee_form = FeeForm(request.POST)
             if fee_form.is_valid():
                 services.request_set_fee(actor=request.user, request=req, **fee_form.cleaned_data)
+        elif action == "petition":
+            petition_form = PetitionForm(request.POST)
+            if not petition_form.is_valid():
+                raise PolicyViolation(_("Give the date the petition was filed."), field="filed_on")
+            services.request_petition_file(actor=request.user, request=req, **petition_form.cleaned_data)
+            messages.success(request, _("Petition recorded."))
+        elif action == "petition_decision":
+            decision_form = PetitionDecisionForm(request.POST)
+            if not decision_form.is_valid():
+                raise PolicyViolation(_("Give the decision and its date."), field="decision")
+            services.request_petition_decide(actor=request.user, request=req, **decision_form.cleaned_data)
+            messages.success(request, _("Decision recorded."))
         elif action == "propose":
             n = services.request_redactions_propose(actor=request.user, request=req)
             messages.success(request, _("%(n)s redactions found; review them below.") % {"n": n})

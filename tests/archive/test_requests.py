@@ -263,3 +263,56 @@ def test_a_missed_day_7_reminder_is_not_sent_late(lps: District, fb_account: Acc
     assert (
         services.deadline_alerts_send(today=dt.date(2026, 2, 3)) == []
     )  # overdue: the list shows it
+
+
+def test_extension_petition_within_20_business_days_prr1(lps: District, fb_account: Account) -> None:
+    """Received Friday 16 January 2026: MLK Day and Presidents' Day are not business days, so the
+    20th business day — the last day to petition the Supervisor of Records — is Tuesday 17 February."""
+    from steward.core.models import AuditEvent
+
+    req = make_request(lps, fb_account)
+    officer = lps.user("records_officer")
+    assert services.petition_deadline(req) == dt.date(2026, 2, 17)
+    with pytest.raises(PolicyViolation) as late:
+        services.request_petition_file(actor=officer, request=req, filed_on=dt.date(2026, 2, 18))
+    assert "2026-02-17" in str(late.value) and late.value.field == "filed_on"
+    with pytest.raises(PolicyViolation):
+        services.request_petition_file(actor=officer, request=req, filed_on=dt.date(2026, 1, 15))
+    req.refresh_from_db()
+    assert req.petition_filed_on is None and req.status == "open"  # a refusal writes nothing
+
+    services.request_petition_file(actor=officer, request=req, filed_on=dt.date(2026, 2, 17), note="2,000 items")
+    req.refresh_from_db()
+    assert (req.petition_filed_on, req.petition_decision, req.status) == (dt.date(2026, 2, 17), "pending", "extended")
+    with pytest.raises(PolicyViolation) as no_date:
+        services.request_petition_decide(actor=officer, request=req, decision="granted",
+                                         decided_on=dt.date(2026, 2, 20))  # fmt: skip
+    assert no_date.value.field == "extended_to"
+    services.request_petition_decide(actor=officer, request=req, decision="granted",
+                                     decided_on=dt.date(2026, 2, 20), extended_to=dt.date(2026, 3, 31))  # fmt: skip
+    req.refresh_from_db()
+    assert (req.petition_decision, req.extended_due_date) == ("granted", dt.date(2026, 3, 31))
+    assert list(AuditEvent.objects.filter(action__startswith="archive.request_petition").values_list(
+        "action", flat=True).order_by("pk")) == ["archive.request_petition_filed", "archive.request_petition_decided"]
+
+
+def test_extension_petition_from_the_request_page(
+    lps: District,
+    fb_account: Account,
+    client_as,  # type: ignore[no-untyped-def]
+) -> None:
+    from django.urls import reverse
+
+    req = make_request(lps, fb_account)
+    client = client_as("records_officer")
+    page = reverse("archive:request_detail", args=[req.pk])
+    assert "can be filed until Tuesday 2026-02-17" in client.get(page).content.decode()
+    action = reverse("archive:request_action", args=[req.pk, "petition"])
+    late = client.post(action, {"filed_on": "2026-02-18", "note": ""}, follow=True).content.decode()
+    assert "Too late to petition" in late
+    done = client.post(action, {"filed_on": "2026-02-10", "note": "large request"}, follow=True).content.decode()
+    assert "Petition for more time filed with the Supervisor of Records on Tuesday 2026-02-10" in done
+    decide = reverse("archive:request_action", args=[req.pk, "petition_decision"])
+    granted = client.post(decide, {"decision": "granted", "decided_on": "2026-02-12",
+                                   "extended_to": "2026-03-20"}, follow=True).content.decode()  # fmt: skip
+    assert "extended to Friday 2026-03-20" in granted
