@@ -12,6 +12,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -128,7 +129,9 @@ def comment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     next_url = request.POST.get("next")
     if next_url and next_url.startswith("/moderation/"):
         return redirect(next_url)
-    return redirect("moderation:comment_detail", pk=pk)
+    # "#main": the form was posted to "…#decide", and a browser keeps that fragment across the
+    # redirect; the confirmation is at the top of the page.
+    return redirect(reverse("moderation:comment_detail", args=[pk]) + "#main")
 
 
 @login_required

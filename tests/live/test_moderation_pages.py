@@ -133,3 +133,10 @@ def test_decision_form_labels_are_translated(fb, fake, client_as):
     html = client_as("media_officer").get(f"/moderation/comments/{comment.pk}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     for spanish in ('<label for="id_reason">Motivo', '<label for="id_escalate_to">Escalar a', "Lenguaje soez [1.8.b]"):
         assert spanish in html, spanish
+
+
+def test_a_recorded_decision_lands_on_the_confirmation(fb, fake, client_as):
+    comment = _comment(fake, "fuck this shit")
+    r = client_as("media_officer").post(f"/moderation/comments/{comment.pk}/decide/", {"outcome": "approve"})
+    # The form posts to "…#decide"; the redirect names "#main" so the browser does not keep that.
+    assert r.status_code == 302 and r["Location"] == f"/moderation/comments/{comment.pk}/#main"
