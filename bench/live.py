@@ -1,7 +1,7 @@
 """Benchmark of the live path on one machine, loopback only.
 
-    .venv/bin/python bench/live.py [--rates 25,50,100,200] [--seconds 8] [--workers 1]
-                                   [--concurrency 4] [--pages 8] [--hide-share 0.5]
+    .venv/bin/python bench/live.py [--rates 100,150,200,250] [--seconds 10] [--workers 1]
+                                   [--concurrency CPUs] [--pages 8] [--hide-share 0.5]
 
 Starts the whole stack — PostgreSQL database ``steward_bench`` (recreated), Redis db 14, gunicorn,
 Celery worker(s), the fake platforms — then, for each rate, sends signed Facebook comment webhooks
@@ -102,10 +102,11 @@ def recreate_database() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rates", default="25,50,100,200")
-    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--rates", default="100,150,200,250")
+    parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=1, help="Celery worker processes")
-    parser.add_argument("--concurrency", type=int, default=4, help="prefork children per worker")
+    parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2,
+                        help="prefork children per worker (default: the CPUs, as celery worker does)")
     parser.add_argument("--gunicorn-workers", type=int, default=2)
     parser.add_argument("--pages", type=int, default=8, help="Facebook Pages (archive chains) to spread over")
     parser.add_argument("--hide-share", type=float, default=0.5)
