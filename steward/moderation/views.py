@@ -28,6 +28,7 @@ from steward.moderation.forms import (
     LiftForm,
     ReportForm,
 )
+from steward.moderation.guidelines import guideline_text
 from steward.moderation.models import Decision, QueueItem
 from steward.platforms.selectors import offered_actions
 from steward.registry.selectors import accounts_for
@@ -258,4 +259,6 @@ def appeal_public(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             return render(request, "moderation/appeal_thanks.html", {"decision": decision})
-    return render(request, "moderation/appeal_public.html", {"decision": decision, "form": form})
+    return render(request, "moderation/appeal_public.html", {
+        "decision": decision, "form": form, "guideline": guideline_text(decision.clause),
+    })  # fmt: skip

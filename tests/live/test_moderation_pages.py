@@ -140,3 +140,24 @@ def test_a_recorded_decision_lands_on_the_confirmation(fb, fake, client_as):
     r = client_as("media_officer").post(f"/moderation/comments/{comment.pk}/decide/", {"outcome": "approve"})
     # The form posts to "…#decide"; the redirect names "#main" so the browser does not keep that.
     assert r.status_code == 302 and r["Location"] == f"/moderation/comments/{comment.pk}/#main"
+
+
+def test_public_appeal_page_says_what_the_clause_means(fb, fake):
+    from django.test import Client
+
+    from steward.platforms.pipeline import appeal_token
+
+    comment = _comment(fake, "My son's bus never came today, nobody at Oliver answers the phone")
+    decision = Decision.objects.filter(comment=comment).first()
+    decision.clause = "1.8.c"
+    decision.save(update_fields=["clause"])
+    page = Client().get(f"/moderation/appeal/{appeal_token(decision.pk)}/").content.decode()
+    assert "clause 1.8.c" in page and "do not replace the regular channels" in page and "LPShelp@" in page
+    es = Client().get(f"/moderation/appeal/{appeal_token(decision.pk)}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "no reemplazan los canales habituales" in es
+
+
+def test_comment_page_names_the_platform(fb, fake, client_as):
+    comment = _comment(fake, "fuck this shit")
+    html = client_as("media_officer").get(f"/moderation/comments/{comment.pk}/").content.decode()
+    assert f"<dd>Facebook · {comment.comment_id}" in html
