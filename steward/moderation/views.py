@@ -29,7 +29,7 @@ from steward.moderation.forms import (
     ReportForm,
 )
 from steward.moderation.guidelines import guideline_text
-from steward.moderation.models import Decision, QueueItem
+from steward.moderation.models import Decision, PlatformAction, QueueItem
 from steward.platforms.selectors import offered_actions
 from steward.registry.selectors import accounts_for
 
@@ -96,9 +96,15 @@ def _comment_page(request: HttpRequest, comment: Any, *, form: DecisionForm | No
         "report_form": ReportForm(auto_id="report_%s"),
         "block_form": BlockProposalForm(auto_id="block_%s") if last_removal else None,
         "last_removal": last_removal,
-        "offered": offered_actions(comment.platform),
+        "offered": _offered_labels(comment.platform),
         "can_approve_blocks": services.is_communications_lead(request.user),
     })  # fmt: skip
+
+
+def _offered_labels(platform: str) -> list[str]:
+    """What the platform lets Steward do to a comment, in the reader's words."""
+    labels = {**dict(PlatformAction.Kind.choices), "private_reply": _("Private reply")}
+    return [str(labels.get(name, name)) for name, cap in offered_actions(platform).items() if cap.supported]
 
 
 def _nonce() -> str:

@@ -161,3 +161,5 @@ def test_comment_page_names_the_platform(fb, fake, client_as):
     comment = _comment(fake, "fuck this shit")
     html = client_as("media_officer").get(f"/moderation/comments/{comment.pk}/").content.decode()
     assert f"<dd>Facebook · {comment.comment_id}" in html
+    # What the platform offers, in words: "Hide, Unhide, …", not "hide, unhide, private_reply".
+    assert "Available on this platform: Hide, Unhide" in html and "private_reply" not in html
