@@ -292,18 +292,16 @@ def _ingest_together(
 def _events_finish(
     batch: list[tuple[WebhookEvent, list[PlatformEvent]]], accounts: dict[int, Account], outcome: dict[int, str]
 ) -> None:
-    """Mark a batch's events finished: one UPDATE per (state, account, item count)."""
-    groups: dict[tuple[str, int | None, int], list[int]] = {}
+    """Mark a batch's events finished, each with its state, item count and account."""
+    now = timezone.now()
     for event, items in batch:
         account = accounts.get(event.pk)
-        groups.setdefault((outcome[event.pk], account.pk if account else None, len(items)), []).append(event.pk)
-    now = timezone.now()
-    for (state, account_id, count), ids in groups.items():
-        fields: dict[str, Any] = {"state": state, "lease_until": None, "processed_at": now, "last_error": "",
-                                  "next_attempt_at": None, "items": count}  # fmt: skip
-        if account_id is not None:
-            fields["account_id"] = account_id
-        WebhookEvent.objects.filter(pk__in=ids).update(**fields)
+        event.state, event.items, event.processed_at = outcome[event.pk], len(items), now
+        event.lease_until, event.next_attempt_at, event.last_error = None, None, ""
+        if account is not None:
+            event.account = account
+    update_each([event for event, _ in batch],
+                ["state", "items", "processed_at", "lease_until", "next_attempt_at", "last_error", "account"])  # fmt: skip
 
 
 def _event_process_claimed(event: WebhookEvent, items: list[PlatformEvent]) -> str:
@@ -766,14 +764,13 @@ def actions_run(action_ids: list[int]) -> dict[int, str]:
 
     outcome: dict[int, str] = {}
     calls: list[tuple[Any, Any, PlatformConnection]] = []
-    connections: dict[int, PlatformConnection | None] = {}
-    for action in actions_claim(action_ids):
+    claimed = actions_claim(action_ids)
+    connections = {c.account_id: c for c in PlatformConnection.objects.filter(account_id__in={a.account_id for a in claimed})}
+    for action in claimed:
         if action.kind == PlatformAction.Kind.EMAIL:
             outcome[action.pk] = _run_email(action)
             continue
-        if action.account_id not in connections:
-            connections[action.account_id] = PlatformConnection.objects.filter(account_id=action.account_id).first()
-        conn = connections[action.account_id]
+        conn = connections.get(action.account_id)
         if conn is None or conn.status != PlatformConnection.Status.ACTIVE:
             outcome[action.pk] = _action_fail(action, "the account is not connected (or needs reconnecting)", permanent=True)
             continue
