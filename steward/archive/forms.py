@@ -7,31 +7,15 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from steward.archive.models import Record, RecordsRequest
+from steward.archive.models import RECORD_STATES, Record, RecordsRequest
+from steward.moderation.models import CATEGORIES as MODERATION_CATEGORIES
 from steward.registry.models import Platform
 
 STATES = [
     ("", _("Any state")),
-    ("published", _("Published")),
-    ("hidden", _("Hidden")),
-    ("removed", _("Removed by the district")),
-    ("deleted", _("Deleted by its author")),
-    ("unsent", _("Unsent")),
+    *((state, RECORD_STATES[state]) for state in ("published", "hidden", "removed", "deleted", "unsent")),
 ]
-CATEGORIES = [("", _("Any category"))] + [
-    (c, c.replace("_", " "))
-    for c in (
-        "ok",
-        "profanity",
-        "offensive",
-        "inappropriate",
-        "personal_issue",
-        "off_topic",
-        "commercial",
-        "safety",
-        "privacy",
-    )
-]
+CATEGORIES = [("", _("Any category")), *MODERATION_CATEGORIES]
 
 
 class SearchForm(forms.Form):

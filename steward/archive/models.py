@@ -60,6 +60,26 @@ class ChainHead(models.Model):
         return f"{self.chain} @ {self.seq}"
 
 
+#: What a record's ``state`` says, in words (the states platforms, the pipeline and importers write).
+RECORD_STATES = {
+    "published": _("Published"),
+    "hidden": _("Hidden"),
+    "removed": _("Removed by the district"),
+    "deleted": _("Deleted by its author"),
+    "unsent": _("Unsent"),
+    "keep": _("Kept"),
+    "hide": _("Hidden by a decision"),
+    "hold": _("Held for review"),
+    "escalate": _("Escalated"),
+    "approve": _("Approved"),
+    "remove": _("Removed by a decision"),
+    "hide_done": _("Hidden on the platform"),
+    "unhide_done": _("Shown again on the platform"),
+    "reply_done": _("Replied on the platform"),
+    "email_done": _("E-mail sent"),
+}
+
+
 class Record(models.Model):
     """One version of one archived item (REC-1, REC-2). A new edit, hide, unhide or deletion is a
     new row; nothing is overwritten. ``content()`` is exactly what ``content_hash`` covers."""
@@ -153,6 +173,17 @@ class Record(models.Model):
     def is_tombstone(self) -> bool:
         return self.tombstoned_at is not None
 
+    @property
+    def state_label(self) -> str:
+        """The platform state in words ("Deleted by its author"), for pages and exports."""
+        return str(RECORD_STATES.get(self.state) or self.state.replace("_", " "))
+
+    @property
+    def category_label(self) -> str:
+        from steward.moderation.models import CATEGORIES
+
+        return str(dict(CATEGORIES).get(self.moderation_category, self.moderation_category))
+
     def raw_sha256(self) -> str:
         return hashlib.sha256(self.raw_payload.encode("utf-8")).hexdigest()
 
@@ -244,6 +275,33 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def summary(self) -> str:
+        """What the search selects, in words: «"bus" · Platform: Facebook · State: Hidden»."""
+        from steward.moderation.models import CATEGORIES
+        from steward.people.models import OrgUnit
+        from steward.registry.models import Account, Platform
+
+        f = self.filters or {}
+        values = {
+            "account": lambda v: str(Account.objects.filter(pk=v).first() or v),
+            "unit": lambda v: str(OrgUnit.objects.filter(pk=v).first() or v),
+            "platform": lambda v: str(dict(Platform.choices).get(v, v)),
+            "kind": lambda v: str(dict(Record.Kind.choices).get(v, v)),
+            "version": lambda v: str(dict(Record.Version.choices).get(v, v)),
+            "state": lambda v: str(RECORD_STATES.get(v, v)),
+            "moderation_category": lambda v: str(dict(CATEGORIES).get(v, v)),
+        }
+        labels = {
+            "account": _("Account"), "unit": _("Unit"), "platform": _("Platform"), "kind": _("Kind"),
+            "version": _("Version"), "state": _("State"), "moderation_category": _("Moderation category"),
+            "author": _("Author"), "date_from": _("From"), "date_to": _("To"),
+        }  # fmt: skip
+        parts = [f"“{self.query}”"] if self.query else []
+        for key, value in f.items():
+            shown = values[key](value) if key in values else str(value)
+            parts.append(f"{labels.get(key, key)}: {shown}")
+        return " · ".join(parts) or str(_("everything"))
 
 
 class RecordsRequest(models.Model):

@@ -189,7 +189,9 @@ def preserve(request: HttpRequest) -> HttpResponse:
 
 @records_staff_required
 def request_list(request: HttpRequest) -> HttpResponse:
-    form = RecordsRequestForm(request.POST or None)
+    # Most requests are logged as they arrive: received "now" unless the officer says otherwise.
+    now = timezone.localtime().replace(second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M")
+    form = RecordsRequestForm(request.POST or None, initial={"received_at": now})
     if request.method == "POST" and form.is_valid():
         req = services.request_create(actor=request.user, **form.cleaned_data)
         messages.success(

@@ -202,3 +202,29 @@ def test_api_search_and_detail(lps: District) -> None:
     c2 = Client(HTTP_AUTHORIZATION=f"Bearer {other}")
     assert c2.get(f"/api/archive/records/{rec.pk}").status_code == 404
     assert c2.get("/api/archive/requests").status_code == 404
+
+
+def test_request_page_speaks_in_words(lps, fb_account, client_as):  # type: ignore[no-untyped-def]
+    """Saved searches, states and categories are shown by name, not as codes or dictionaries."""
+    import datetime as dt
+
+    from django.urls import reverse
+
+    from steward.archive import services
+
+    officer = lps.user("records_officer")
+    services.record_append(kind="comment", platform="facebook", source="webhook", account=fb_account,
+                           platform_id="c1", text="the bus was late again", state="hidden",
+                           moderation_category="off_topic")  # fmt: skip
+    req = services.request_create(actor=officer, requester="A neighbour", description="bus comments",
+                                  received_at=dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC))  # fmt: skip
+    saved = services.saved_search_create(actor=officer, name="buses", query="bus",
+                                         filters={"platform": "facebook", "state": "hidden"})  # fmt: skip
+    services.request_attach_search(actor=officer, request=req, saved_search=saved)
+    client = client_as("records_officer")
+    page = client.get(reverse("archive:request_detail", args=[req.pk])).content.decode()
+    assert "Platform: Facebook · State: Hidden" in page and "{&#x27;platform" not in page
+    found = client.get(reverse("archive:search"), {"q": "bus"}).content.decode()
+    assert "Off topic" in found and ">Hidden<" in found and ">hidden<" not in found
+    new = client.get(reverse("archive:request_list")).content.decode()
+    assert 'name="received_at"' in new and 'value="20' in new  # received now, unless changed
