@@ -107,7 +107,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="Celery worker processes")
     parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2,
                         help="prefork children per worker (default: the CPUs, as celery worker does)")
-    parser.add_argument("--gunicorn-workers", type=int, default=2)
+    parser.add_argument("--gunicorn-workers", type=int, default=max(1, (os.cpu_count() or 2) // 2),
+                        help="gunicorn processes of 4 threads (default: one per two CPUs; the workers share them)")
     parser.add_argument("--pages", type=int, default=8, help="Facebook Pages (archive chains) to spread over")
     parser.add_argument("--hide-share", type=float, default=0.5)
     parser.add_argument("--json", action="store_true")
