@@ -298,7 +298,9 @@ class SavedSearch(models.Model):
             "author": _("Author"), "date_from": _("From"), "date_to": _("To"),
         }  # fmt: skip
         parts = [f"“{self.query}”"] if self.query else []
-        for key, value in f.items():
+        # In the search form's order (PostgreSQL's jsonb does not keep the order keys were saved in).
+        for key in [*(k for k in labels if k in f), *sorted(k for k in f if k not in labels)]:
+            value = f[key]
             shown = values[key](value) if key in values else str(value)
             parts.append(f"{labels.get(key, key)}: {shown}")
         return " · ".join(parts) or str(_("everything"))
