@@ -62,6 +62,12 @@ def connect(lps: Any, fake: FakePlatforms, platform: str, *, unit: Any = None, h
 
 
 @pytest.fixture
+def fb(lps: Any, fake: FakePlatforms) -> Account:
+    """The district's Facebook Page, connected to the fake."""
+    return connect(lps, fake, "facebook")
+
+
+@pytest.fixture
 def accounts(lps: Any, fake: FakePlatforms) -> dict[str, Account]:
     return {p: connect(lps, fake, p) for p in ("facebook", "instagram", "x", "youtube")}
 
@@ -91,3 +97,13 @@ def comment_webhook(fake: FakePlatforms, platform: str, post_id: str, text: str,
     cid = fake.add_comment(platform, post_id, text, send_webhook=False, **kw)
     obj = fake._get(platform, cid)
     return cid, fake.webhook_payload(obj, "add")
+
+
+def delivered_comment(fake: FakePlatforms, text: str, **kw: Any) -> Any:
+    """A comment on a new Facebook post, delivered by webhook and processed; returns its row."""
+    from steward.platforms.models import Comment
+
+    post = fake.add_post("facebook", "Report cards go home Friday")
+    cid, payload = comment_webhook(fake, "facebook", post, text, **kw)
+    deliver(fake, "facebook", payload)
+    return Comment.objects.get(comment_id=cid)

@@ -20,11 +20,6 @@ from tests.live.conftest import comment_webhook, connect, deliver, on_commit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def fb(lps, fake):
-    return connect(lps, fake, "facebook")
-
-
 def time_passes() -> None:
     """Every back-off and lease runs out (instead of sleeping for minutes)."""
     past = timezone.now() - dt.timedelta(seconds=1)

@@ -10,22 +10,9 @@ import pytest
 
 from steward.moderation import services
 from steward.moderation.models import Appeal, BlockProposal, Decision
-from steward.platforms.models import Comment
-from tests.live.conftest import comment_webhook, connect, deliver
+from tests.live.conftest import delivered_comment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fb(lps, fake):
-    return connect(lps, fake, "facebook")
-
-
-def _comment(fake, text, **kw):
-    post = fake.add_post("facebook", "Report cards go home Friday")
-    cid, payload = comment_webhook(fake, "facebook", post, text, **kw)
-    deliver(fake, "facebook", payload)
-    return Comment.objects.get(comment_id=cid)
 
 
 def _ids(html: str) -> list[str]:
@@ -33,7 +20,7 @@ def _ids(html: str) -> list[str]:
 
 
 def test_a_refused_decision_keeps_the_reason_and_says_why(fb, fake, client_as):
-    comment = _comment(fake, "Lost dog near Essex St, please call if seen")
+    comment = delivered_comment(fake, "Lost dog near Essex St, please call if seen")
     c = client_as("media_officer")
     r = c.post(f"/moderation/comments/{comment.pk}/decide/",
                {"outcome": "remove", "reason": "A lost-pet ad, not school news"})  # fmt: skip
@@ -53,7 +40,7 @@ def test_a_refused_decision_keeps_the_reason_and_says_why(fb, fake, client_as):
 
 
 def test_comment_page_has_unique_ids_and_named_categories(fb, fake, client_as):
-    comment = _comment(fake, "fuck this shit")
+    comment = delivered_comment(fake, "fuck this shit")
     html = client_as("media_officer").get(f"/moderation/comments/{comment.pk}/").content.decode()
     ids = _ids(html)
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
@@ -67,8 +54,8 @@ def test_comment_page_has_unique_ids_and_named_categories(fb, fake, client_as):
 
 
 def test_block_and_appeal_lists_name_each_forms_fields_and_report_refusals(fb, fake, client_as, lps):
-    one = _comment(fake, "fuck this shit", author_id="111")
-    two = _comment(fake, "you are a fucking idiot", author_id="222")
+    one = delivered_comment(fake, "fuck this shit", author_id="111")
+    two = delivered_comment(fake, "you are a fucking idiot", author_id="222")
     for comment in (one, two):
         services.block_propose(actor=lps.user("principal_a"), violation=Decision.objects.get(comment=comment),
                                reason="repeated abuse")  # fmt: skip
@@ -98,7 +85,7 @@ def test_block_and_appeal_lists_name_each_forms_fields_and_report_refusals(fb, f
 
 
 def test_the_proposer_is_told_someone_else_decides(fb, fake, client_as, lps):
-    comment = _comment(fake, "fuck this shit")
+    comment = delivered_comment(fake, "fuck this shit")
     services.block_propose(actor=lps.user("media_officer"), violation=Decision.objects.get(comment=comment),
                            reason="repeated abuse")  # fmt: skip
     html = client_as("media_officer").get("/moderation/blocks/").content.decode()
@@ -109,7 +96,7 @@ def test_the_proposer_is_told_someone_else_decides(fb, fake, client_as, lps):
 def test_live_page_links_a_failed_action_to_its_comment_and_connection(fb, fake, client_as, lps):
     from steward.moderation.models import PlatformAction
 
-    comment = _comment(fake, "fuck this shit")
+    comment = delivered_comment(fake, "fuck this shit")
     decision = Decision.objects.get(comment=comment)
     action = PlatformAction.objects.create(
         decision=decision, account=fb, kind="hide", key=f"{decision.pk}:test-hide", target_id=comment.comment_id,
@@ -129,14 +116,14 @@ def test_live_page_links_a_failed_action_to_its_comment_and_connection(fb, fake,
 
 
 def test_decision_form_labels_are_translated(fb, fake, client_as):
-    comment = _comment(fake, "fuck this shit")
+    comment = delivered_comment(fake, "fuck this shit")
     html = client_as("media_officer").get(f"/moderation/comments/{comment.pk}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     for spanish in ('<label for="id_reason">Motivo', '<label for="id_escalate_to">Escalar a', "Lenguaje soez [1.8.b]"):
         assert spanish in html, spanish
 
 
 def test_a_recorded_decision_lands_on_the_confirmation(fb, fake, client_as):
-    comment = _comment(fake, "fuck this shit")
+    comment = delivered_comment(fake, "fuck this shit")
     r = client_as("media_officer").post(f"/moderation/comments/{comment.pk}/decide/", {"outcome": "approve"})
     # The form posts to "…#decide"; the redirect names "#main" so the browser does not keep that.
     assert r.status_code == 302 and r["Location"] == f"/moderation/comments/{comment.pk}/#main"
@@ -147,7 +134,7 @@ def test_public_appeal_page_says_what_the_clause_means(fb, fake):
 
     from steward.platforms.pipeline import appeal_token
 
-    comment = _comment(fake, "My son's bus never came today, nobody at Oliver answers the phone")
+    comment = delivered_comment(fake, "My son's bus never came today, nobody at Oliver answers the phone")
     decision = Decision.objects.filter(comment=comment).first()
     decision.clause = "1.8.c"
     decision.save(update_fields=["clause"])
@@ -158,7 +145,7 @@ def test_public_appeal_page_says_what_the_clause_means(fb, fake):
 
 
 def test_comment_page_names_the_platform(fb, fake, client_as):
-    comment = _comment(fake, "fuck this shit")
+    comment = delivered_comment(fake, "fuck this shit")
     html = client_as("media_officer").get(f"/moderation/comments/{comment.pk}/").content.decode()
     assert f"<dd>Facebook · {comment.comment_id}" in html
     # What the platform offers, in words: "Hide, Unhide, …", not "hide, unhide, private_reply".

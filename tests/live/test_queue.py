@@ -14,25 +14,13 @@ from steward.moderation import services
 from steward.moderation.models import Appeal, BlockProposal, Decision, PlatformAction, QueueItem
 from steward.platforms.models import Comment
 from steward.platforms.pipeline import appeal_token
-from tests.live.conftest import comment_webhook, connect, deliver, on_commit
+from tests.live.conftest import comment_webhook, deliver, delivered_comment, on_commit
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def fb(lps, fake):
-    return connect(lps, fake, "facebook")
-
-
-def _comment(fake, text, **kw):
-    post = fake.add_post("facebook", "Report cards go home Friday")
-    cid, payload = comment_webhook(fake, "facebook", post, text, **kw)
-    deliver(fake, "facebook", payload)
-    return Comment.objects.get(comment_id=cid)
-
-
 def test_queue_is_scoped_by_school(fb, fake, client_as, lps):
-    comment = _comment(fake, "fuck this shit")
+    comment = delivered_comment(fake, "fuck this shit")
     assert QueueItem.objects.filter(comment=comment).exists()
     r = client_as("principal_a").get("/moderation/?reason=auto_hidden")
     assert r.status_code == 200 and comment.text.encode() in r.content
@@ -44,7 +32,7 @@ def test_queue_is_scoped_by_school(fb, fake, client_as, lps):
 
 
 def test_pages_render(fb, fake, client_as):
-    _comment(fake, "fuck this shit")
+    delivered_comment(fake, "fuck this shit")
     c = client_as("media_officer")
     for url in ["/moderation/", "/moderation/decisions/", "/moderation/blocks/", "/moderation/appeals/",
                 "/platforms/live/", f"/platforms/accounts/{fb.pk}/connection/"]:
@@ -54,7 +42,7 @@ def test_pages_render(fb, fake, client_as):
 
 
 def test_approve_unhides_through_the_connector(fb, fake, lps):
-    comment = _comment(fake, "fuck this shit")
+    comment = delivered_comment(fake, "fuck this shit")
     assert fake.comment("facebook", comment.comment_id).hidden
     with on_commit():
         d = services.comment_decide(actor=lps.user("principal_a"), comment=comment, outcome="approve",
@@ -90,7 +78,7 @@ def test_remove_needs_category_and_attestation(fb, fake, lps):
 
 
 def test_escalation_emails_the_safety_contact(fb, fake, lps, settings):
-    comment = _comment(fake, "I am going to bring a gun to school tomorrow and shoot everyone")
+    comment = delivered_comment(fake, "I am going to bring a gun to school tomorrow and shoot everyone")
     d = Decision.objects.get(comment=comment)
     assert d.outcome == "escalate" and d.category == "safety"
     assert [m.to for m in mail.outbox] == [[settings.SAFETY_CONTACT_EMAIL]]
@@ -101,7 +89,7 @@ def test_escalation_emails_the_safety_contact(fb, fake, lps, settings):
 
 
 def test_personal_issue_reply_carries_notice_and_appeal(fb, fake, lps, client):
-    comment = _comment(fake, "My daughter still has not received her IEP meeting date, who do I call?")
+    comment = delivered_comment(fake, "My daughter still has not received her IEP meeting date, who do I call?")
     d = Decision.objects.get(comment=comment)
     if d.category != "personal_issue":
         pytest.skip(f"engine judged {d.category}")
@@ -142,7 +130,7 @@ def test_appeal_reviewer_must_differ(fb, fake, lps):
 
 
 def test_block_needs_communications_lead_and_review_within_a_year(fb, fake, lps):
-    comment = _comment(fake, "you are a fucking idiot")
+    comment = delivered_comment(fake, "you are a fucking idiot")
     d = Decision.objects.get(comment=comment)
     proposer = lps.user("principal_a")
     block = services.block_propose(actor=proposer, violation=d, reason="repeated abuse")
@@ -165,7 +153,7 @@ def test_block_needs_communications_lead_and_review_within_a_year(fb, fake, lps)
 
 
 def test_self_approval_refused(fb, fake, lps):
-    comment = _comment(fake, "you are a fucking idiot")
+    comment = delivered_comment(fake, "you are a fucking idiot")
     d = Decision.objects.get(comment=comment)
     lead = lps.user("media_officer")
     block = services.block_propose(actor=lead, violation=d, reason="abuse")
@@ -174,7 +162,7 @@ def test_self_approval_refused(fb, fake, lps):
 
 
 def test_spanish_personal_issue_gets_a_spanish_reply(fb, fake):
-    comment = _comment(fake, "Mi hijo no tiene transporte desde hace una semana, nadie me contesta en la oficina")
+    comment = delivered_comment(fake, "Mi hijo no tiene transporte desde hace una semana, nadie me contesta en la oficina")
     d = Decision.objects.get(comment=comment)
     assert d.category == "personal_issue" and d.clause == "1.8.c"
     (reply,) = fake.replies("facebook", comment.comment_id)
@@ -188,7 +176,7 @@ def test_api_queue_and_decide(fb, fake, lps):
 
     from steward.core.models import ApiToken
 
-    comment = _comment(fake, "fuck this shit")
+    comment = delivered_comment(fake, "fuck this shit")
     ApiToken.objects.create(user=lps.user("principal_a"), name="t", token_hash=hashlib.sha256(b"tok").hexdigest())
     from django.test import Client
 
@@ -215,7 +203,7 @@ def test_api_queue_and_decide(fb, fake, lps):
     ("principal_b", False), ("athletics_head", False), ("teacher_a", False), ("staff_b", False), ("outsider", False),
 ])  # fmt: skip
 def test_comment_page_permission_matrix(fb, fake, client_as, persona, sees):
-    comment = _comment(fake, "fuck this shit")
+    comment = delivered_comment(fake, "fuck this shit")
     c = client_as(persona)
     assert c.get(f"/moderation/comments/{comment.pk}/").status_code == (200 if sees else 404)
     queue = c.get("/moderation/?reason=auto_hidden")
@@ -226,7 +214,7 @@ def test_comment_page_permission_matrix(fb, fake, client_as, persona, sees):
 
 def test_account_manager_moderates_own_account(fb, fake, client_as, lps):
     fb.managers.add(lps.teacher_a)
-    comment = _comment(fake, "fuck this shit")
+    comment = delivered_comment(fake, "fuck this shit")
     assert client_as("teacher_a").get(f"/moderation/comments/{comment.pk}/").status_code == 200
 
 
@@ -234,7 +222,7 @@ def test_a_block_approved_on_a_boston_evening_is_reviewed_within_a_year_of_that_
     # 8 pm in Boston is already tomorrow in UTC: the year is counted on the district's calendar.
     import time_machine
 
-    comment = _comment(fake, "you are a fucking idiot")
+    comment = delivered_comment(fake, "you are a fucking idiot")
     block = services.block_propose(actor=lps.user("principal_a"), violation=Decision.objects.get(comment=comment),
                                    reason="repeated abuse")  # fmt: skip
     evening = dt.datetime(2026, 11, 28, 20, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
