@@ -217,6 +217,7 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE  # beat's daily entries (reminders at 7 am) on the district's clock
 
 # Platforms (docs/live.md). Secrets may come from NAME_FILE. Webhooks are refused until set.
 META_APP_SECRET = env("META_APP_SECRET")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -41,3 +42,28 @@ def archive_checkpoint_task() -> int:
 def deadline_alerts_task() -> int:
     """The day-7 and day-9 records-request reminders (PRR-1); schedule daily, early morning."""
     return len(services.deadline_alerts_send())
+
+
+#: Beat entries of the archive (``celery -A steward beat``): the records-request reminders each
+#: weekday morning, the signed checkpoints every night, the full verification every Sunday night.
+SCHEDULE = {
+    "steward records-request reminders": ("steward.archive.deadline_alerts", {"hour": 7, "minute": 0}),
+    "steward archive checkpoints": ("steward.archive.checkpoint", {"hour": 1, "minute": 30}),
+    "steward archive verification": ("steward.archive.verify", {"hour": 2, "minute": 0, "day_of_week": 0}),
+}
+
+
+def _schedule(sender: Any, **kwargs: Any) -> None:
+    from celery.schedules import crontab
+
+    for name, (task, when) in SCHEDULE.items():
+        sender.add_periodic_task(crontab(**when), sender.signature(task), name=name)
+
+
+def register() -> None:
+    from steward.celery import app
+
+    if app.finalized:
+        _schedule(app)
+    else:
+        app.on_after_finalize.connect(_schedule)

@@ -316,3 +316,17 @@ def test_extension_petition_from_the_request_page(
     granted = client.post(decide, {"decision": "granted", "decided_on": "2026-02-12",
                                    "extended_to": "2026-03-20"}, follow=True).content.decode()  # fmt: skip
     assert "extended to Friday 2026-03-20" in granted
+
+
+def test_beat_schedules_the_archive_work() -> None:
+    """The reminders, the checkpoints and the verification run by themselves under beat, the
+    reminders at 7 am in the district's time."""
+    from steward.archive.tasks import SCHEDULE
+    from steward.celery import app
+
+    app.finalize()
+    for name, (task, _when) in SCHEDULE.items():
+        entry = app.conf.beat_schedule[name]
+        assert entry["task"] == task and task in app.tasks
+    reminders = app.conf.beat_schedule["steward records-request reminders"]["schedule"]
+    assert reminders.hour == {7} and str(app.conf.timezone) == "America/New_York"
