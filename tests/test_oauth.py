@@ -303,10 +303,10 @@ def test_an_unreachable_provider_is_worth_retrying(oauth, settings):
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("media_officer", 302), ("superintendent", 302), ("principal_a", 403), ("teacher_a", 404),
-     ("principal_b", 404), ("outsider", 404)],
+    [("media_officer", 302), ("superintendent", 302), ("records_officer", 403), ("principal_a", 403),
+     ("teacher_a", 404), ("principal_b", 404), ("outsider", 404)],
 )  # fmt: skip
-def test_only_district_wide_staff_start_a_connection(oauth, lps, client_as, persona, status):
+def test_only_the_communications_and_superintendent_offices_start_a_connection(oauth, lps, client_as, persona, status):
     account = register(lps, "facebook", oauth.accounts["facebook"])
     assert client_as(persona).post(f"/platforms/accounts/{account.pk}/connection/oauth/").status_code == status
     detail = client_as(persona).get(f"/accounts-registry/{account.pk}/")
@@ -318,3 +318,12 @@ def test_start_is_post_only_and_needs_sign_in(oauth, lps, client_as):
     assert client_as("media_officer").get(f"/platforms/accounts/{account.pk}/connection/oauth/").status_code == 405
     anonymous = Client().post(f"/platforms/accounts/{account.pk}/connection/oauth/")
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
+
+
+def test_the_records_officer_sees_but_does_not_hold_the_keys(oauth, lps, client_as):
+    account = register(lps, "facebook", oauth.accounts["facebook"])
+    records = client_as("records_officer")
+    assert records.get(f"/platforms/accounts/{account.pk}/connection/").status_code == 403
+    assert records.get("/platforms/live/").status_code == 200
+    assert b"Platform connection" not in records.get(f"/accounts-registry/{account.pk}/").content
+    assert b"Platform connection" in client_as("media_officer").get(f"/accounts-registry/{account.pk}/").content

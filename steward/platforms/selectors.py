@@ -18,6 +18,15 @@ def can_operate(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False) or scope_for(user).district_wide)
 
 
+#: Who may hold the keys of a district account (connect it, paste or renew its token): the
+#: communications office and the superintendent's office, not every district-wide role.
+CONNECTING_ROLES = frozenset({"communications", "superintendent", "superintendent_designee"})
+
+
+def can_connect(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False) or scope_for(user).roles & CONNECTING_ROLES)
+
+
 def events_for(user: Any) -> QuerySet[WebhookEvent]:
     """Events of the user's accounts; events not yet tied to an account only for district-wide staff."""
     qs = WebhookEvent.objects.select_related("account").defer("body")

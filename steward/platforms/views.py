@@ -128,7 +128,7 @@ def _account_to_connect(request: HttpRequest, account_pk: int) -> Any:
         account = account_get(user=request.user, pk=account_pk)
     except NotPermitted as exc:
         raise Http404 from exc
-    if not selectors.can_operate(request.user):
+    if not selectors.can_connect(request.user):
         raise PermissionDenied
     return account
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from steward.core.audit import history_for
 from steward.core.errors import NotPermitted, PolicyViolation
 from steward.people.models import Person
+from steward.platforms.selectors import can_connect
 from steward.registry import rules, selectors, services
 from steward.registry.forms import (
     AccountFilterForm,
@@ -164,11 +165,10 @@ def _cell(value: object) -> str:
 def _connect_with(user: Any, account: Account) -> str:
     """"Facebook" / "Google" / "X" when this user may connect the account by signing in there."""
     from steward.platforms import oauth
-    from steward.platforms.selectors import can_operate
     from steward.platforms.services import oauth_provider
 
     provider = oauth.PROVIDER_FOR_PLATFORM.get(account.platform)
-    if provider is None or account.status == Account.Status.RETIRED or not can_operate(user):
+    if provider is None or account.status == Account.Status.RETIRED or not can_connect(user):
         return ""
     try:
         oauth_provider(account.platform)
@@ -206,6 +206,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_grant": account.status != Account.Status.RETIRED
             and grant_rules.can_create(request.user),
             "connect_with": _connect_with(request.user, account),
+            "can_connect": can_connect(request.user),
         },
     )
 
