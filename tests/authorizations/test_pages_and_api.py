@@ -104,6 +104,7 @@ def test_grant_page_shows_evidence_and_history_and_revokes(client_as, lps, grant
     assert r.status_code == 302
     body = c.get(reverse("authorizations:grant_detail", args=[grants["a"].pk])).content.decode()
     assert "Season over" in body and "authorizations.grant_revoked" in body
+    assert "revoked 20" in body and "until revoked" not in body  # the validity says it ended
 
 
 def test_create_with_attestation_from_the_page(client_as, lps, grants):
