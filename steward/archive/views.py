@@ -235,6 +235,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "fees_locked": services.fees_locked(req),
             "fee_dollars": f"{req.fee_cents / 100:.2f}",
             "searches": req.saved_searches.all(),
+            "new_bundle": req.disclosures.filter(pk=request.GET.get("bundle") or 0).first()
+            if str(request.GET.get("bundle", "")).isdigit()
+            else None,
         },
     )
 
@@ -278,8 +281,11 @@ def request_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 log = services.request_export(
                     actor=request.user, request=req, **export_form.cleaned_data
                 )
+                # Back on the request page, where the message is seen and the bundle is offered
+                # (a download as the answer to the form left the message for some later page).
                 messages.success(request, _("Bundle exported and the disclosure logged."))
-                return redirect("archive:disclosure_download", pk=log.pk)
+                return redirect(f"{reverse('archive:request_detail', args=[req.pk])}?bundle={log.pk}#released")
+            messages.error(request, _("Say who receives the bundle and why."))
         elif action in ("apply", "reject"):
             red = selectors.redactions_for(user=request.user, request=req).get(
                 pk=int(request.POST["redaction"])

@@ -127,7 +127,10 @@ def test_request_workspace_flow(lps: District, client_as, tmp_path) -> None:  # 
         {"recipient": "Eagle-Tribune", "purpose": "c.66 §10", "position": "RAO"},
     )
     assert resp.status_code == 302
-    bundle = c.get(resp["Location"])
+    page = c.get(resp["Location"]).content.decode()  # back on the request, the message and the link
+    assert "Bundle exported and the disclosure logged." in page and "Download the bundle" in page
+    link = page.split("Download the bundle")[0].rsplit('href="', 1)[1].split('"')[0]
+    bundle = c.get(link)
     data = b"".join(bundle.streaming_content)
     path = tmp_path / "bundle.zip"
     path.write_bytes(data)
