@@ -34,7 +34,14 @@ from steward.archive.forms import (
     SearchForm,
     StatusForm,
 )
-from steward.archive.models import DisclosureLog, LegalHold, Redaction, RetentionRule, SavedSearch
+from steward.archive.models import (
+    DisclosureLog,
+    LegalHold,
+    Record,
+    Redaction,
+    RetentionRule,
+    SavedSearch,
+)
 from steward.archive.search import highlight
 from steward.core.errors import NotPermitted, PolicyViolation
 
@@ -148,6 +155,9 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(
                 chain=record.chain, thread_platform_id=record.thread_platform_id, version="created"
             )
+            # What people wrote in the thread; the district's decisions on it are records of
+            # their own, shown with each comment's versions, not as messages.
+            .exclude(kind=Record.Kind.MODERATION)
             .order_by("platform_created_at", "seq")[:200]
         )
     return render(

@@ -232,3 +232,22 @@ def test_request_page_speaks_in_words(lps, fb_account, client_as):  # type: igno
     assert "Off topic" in found and ">Hidden<" in found and ">hidden<" not in found
     new = client.get(reverse("archive:request_list")).content.decode()
     assert 'name="received_at"' in new and 'value="20' in new  # received now, unless changed
+
+
+def test_a_records_thread_lists_what_people_wrote_once(lps, fb_account, client_as):  # type: ignore[no-untyped-def]
+    """The thread on a record page is the post's comments; a decision on a comment is not a second
+    message from its author."""
+    from django.urls import reverse
+
+    from steward.archive import services
+
+    def add(**kw):  # type: ignore[no-untyped-def]
+        return services.record_append(platform="facebook", source="webhook", account=fb_account,
+                                      thread_id="p1", **kw)  # fmt: skip
+
+    comment = add(kind="comment", platform_id="c1", text="This budget cuts art again", author_name="Brian T.")
+    add(kind="moderation_decision", platform_id="decision:1", parent_id="c1", text="This budget cuts art again",
+        author_name="Brian T.", source="system", state="keep")  # fmt: skip
+    page = client_as("records_officer").get(reverse("archive:record_detail", args=[comment.pk])).content.decode()
+    thread = page.split("<ol>", 1)[1].split("</ol>", 1)[0]
+    assert thread.count("This budget cuts art again") == 1
