@@ -242,10 +242,10 @@ def test_a_records_thread_lists_what_people_wrote_once(lps, fb_account, client_a
     from steward.archive import services
 
     def add(**kw):  # type: ignore[no-untyped-def]
-        return services.record_append(platform="facebook", source="webhook", account=fb_account,
-                                      thread_id="p1", **kw)  # fmt: skip
+        return services.record_append(platform="facebook", account=fb_account, thread_id="p1", **kw)
 
-    comment = add(kind="comment", platform_id="c1", text="This budget cuts art again", author_name="Brian T.")
+    comment = add(kind="comment", platform_id="c1", text="This budget cuts art again", author_name="Brian T.",
+                  source="webhook")  # fmt: skip
     add(kind="moderation_decision", platform_id="decision:1", parent_id="c1", text="This budget cuts art again",
         author_name="Brian T.", source="system", state="keep")  # fmt: skip
     page = client_as("records_officer").get(reverse("archive:record_detail", args=[comment.pk])).content.decode()
