@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from steward.archive.models import RECORD_STATES, Record, RecordsRequest
+from steward.authorizations.models import Authorization
 from steward.moderation.models import CATEGORIES as MODERATION_CATEGORIES
 from steward.registry.models import Platform
 
@@ -200,15 +201,30 @@ class RetentionRuleForm(forms.Form):
 class PreserveForm(forms.Form):
     account = forms.ChoiceField(label=_("Account"))
     file = forms.FileField(label=_("Screenshot or PDF of the thread"))
+    authorization = forms.ModelChoiceField(
+        label=_("The messaging authorization this thread belongs to (1.7)"),
+        required=False,
+        queryset=Authorization.objects.none(),
+        help_text=_("Its staff member and student are recorded as the people in the thread."),
+    )
     people = forms.CharField(
-        label=_("People in the thread (Steward ids, comma separated)"), required=False
+        label=_("Anyone else in the thread (Steward ids, comma separated; optional)"),
+        required=False,
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, accounts: Any = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, accounts: Any = (), authorizations: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["account"]).choices = [
             (str(a.pk), str(a)) for a in accounts
         ]
+        if authorizations is not None:
+            field = cast(forms.ModelChoiceField, self.fields["authorization"])
+            field.queryset = authorizations
+            field.label_from_instance = lambda g: (  # type: ignore[method-assign,assignment]
+                f"{g.grantee} ↔ {g.student} — {g.purpose[:60]}"
+            )

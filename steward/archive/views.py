@@ -170,23 +170,32 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def preserve(request: HttpRequest) -> HttpResponse:
     """Upload a screenshot or PDF of a message thread (1.7)."""
+    from steward.authorizations.models import Authorization
+    from steward.authorizations.selectors import grants_for
     from steward.people.models import Person
     from steward.registry.selectors import accounts_for
 
     accounts = accounts_for(request.user)
-    form = PreserveForm(request.POST or None, request.FILES or None, accounts=accounts)
+    grants = grants_for(request.user).filter(kind=Authorization.Kind.MESSAGING, revoked_at__isnull=True)
+    form = PreserveForm(
+        request.POST or None, request.FILES or None, accounts=accounts, authorizations=grants
+    )
     if request.method == "POST" and form.is_valid():
         account = accounts.get(pk=int(form.cleaned_data["account"]))
+        grant = form.cleaned_data["authorization"]
         ids = [
             int(x) for x in form.cleaned_data["people"].replace(" ", "").split(",") if x.isdigit()
         ]
+        people = [p for p in (grant.grantee, grant.student) if p is not None] if grant else []
+        people += [p for p in Person.objects.filter(pk__in=ids) if p not in people]
         upload = form.cleaned_data["file"]
         record = services.record_preserve_upload(
             actor=request.user,
             account=account,
             data=upload.read(),
             filename=upload.name,
-            people=list(Person.objects.filter(pk__in=ids)),
+            people=people,
+            authorization=grant,
             note=form.cleaned_data["note"],
         )
         messages.success(request, _("Thread preserved as record %(id)s.") % {"id": record.pk})

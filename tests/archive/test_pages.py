@@ -251,3 +251,28 @@ def test_a_records_thread_lists_what_people_wrote_once(lps, fb_account, client_a
     page = client_as("records_officer").get(reverse("archive:record_detail", args=[comment.pk])).content.decode()
     thread = page.split("<ol>", 1)[1].split("</ol>", 1)[0]
     assert thread.count("This budget cuts art again") == 1
+
+
+def test_preserve_a_thread_by_its_messaging_authorization(lps: District, client_as) -> None:  # type: ignore[no-untyped-def]
+    """A coach picks the authorization the thread belongs to (1.7) instead of typing ids: its staff
+    member and student are the people in the thread."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from steward.authorizations import services as grants
+
+    acct, _ = seed(lps)
+    acct.managers.add(lps.coach_a)
+    grant = grants.grant_create(actor=lps.user("principal_a"), grantor=lps.principal_a, grantee=lps.coach_a,
+                                kind="messaging", student=lps.student_a, purpose="Team logistics",
+                                attestation_name=str(lps.principal_a), remote_addr="10.0.0.1")  # fmt: skip
+    c = client_as("coach_a")
+    form = c.get(reverse("archive:preserve")).content.decode()
+    assert "Team logistics" in form and "Steward ids" in form  # the ids are the optional extra now
+    resp = c.post(reverse("archive:preserve"), {
+        "account": acct.pk, "authorization": grant.pk, "people": "", "note": "",
+        "file": SimpleUploadedFile("thread.pdf", b"%PDF-1.4 thread", content_type="application/pdf"),
+    })  # fmt: skip
+    assert resp.status_code == 302
+    rec = Record.objects.get(kind="manual_preservation")
+    assert rec.extra["people"] == [lps.coach_a.pk, lps.student_a.pk]
+    assert rec.extra["authorization"] == grant.pk
