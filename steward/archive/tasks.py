@@ -45,7 +45,7 @@ def deadline_alerts_task() -> int:
 
 
 #: Beat entries of the archive (``celery -A steward beat``): the records-request reminders each
-#: weekday morning, the signed checkpoints every night, the full verification every Sunday night.
+#: morning at 7, the signed checkpoints every night, the full verification every Sunday night.
 SCHEDULE = {
     "steward records-request reminders": ("steward.archive.deadline_alerts", {"hour": 7, "minute": 0}),
     "steward archive checkpoints": ("steward.archive.checkpoint", {"hour": 1, "minute": 30}),
