@@ -103,11 +103,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets pages read while an import writes; IMMEDIATE avoids upgrade deadlocks.
+    # WAL lets pages read while an import writes; IMMEDIATE avoids upgrade deadlocks. FULL makes
+    # each commit survive a power cut too (NORMAL may lose the last ones): a webhook is answered
+    # only after its commit, so that commit must be durable.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
