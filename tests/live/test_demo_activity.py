@@ -17,7 +17,7 @@ def test_demo_activity_archives_and_judges_every_comment(django_capture_on_commi
     per_account = sum(len(thread) for _, thread in THREADS)
     assert Comment.objects.count() == per_account
     assert Record.objects.filter(kind="post").count() == len(THREADS)
-    assert Record.objects.filter(kind="comment").count() == per_account
+    assert Record.objects.filter(kind="comment", version="created").count() == per_account
 
     def category(text: str) -> str:
         return Decision.objects.filter(comment__text=text).latest("pk").category
@@ -25,6 +25,10 @@ def test_demo_activity_archives_and_judges_every_comment(django_capture_on_commi
     assert category("Cutting art teachers again is shameful. Our kids deserve better.") in ("", "ok")
     assert category("Whoever approved the new start times never rode a city bus.") in ("", "ok")
     assert category("This budget is a f***ing joke and so are all of you") in ("profanity", "offensive")
+    # A comment edited by its author has two versions in the archive; one was deleted by its author.
+    edited = Record.objects.filter(kind="comment", text__startswith="The school committee is out of touch")
+    assert sorted(edited.values_list("version", flat=True)) == ["created", "edited"]
+    assert Record.objects.filter(kind="comment", version="deleted_by_author").count() == 1
 
     # --if-empty leaves a fed archive alone.
     call_command("demo_activity", if_empty=True, verbosity=0)
