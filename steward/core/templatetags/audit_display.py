@@ -79,3 +79,20 @@ def audit_value(value: Any) -> str:
             when = timezone.localtime(when)
         return when.strftime("%Y-%m-%d %H:%M")
     return str(value)
+
+
+@register.simple_tag
+def audit_change(event: Any, field: str, value: Any) -> str:
+    """A changed value of ``field`` on the event's object: a choice shown by its label
+    ("Registered", not ``registered``), anything else as :func:`audit_value` shows it."""
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        model = apps.get_model(str(event.object_type))
+        choices = dict(model._meta.get_field(field).flatchoices)  # type: ignore[union-attr]
+    except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
+        choices = {}
+    if isinstance(value, str) and value in choices:
+        return str(choices[value])
+    return audit_value(value)
