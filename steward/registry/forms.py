@@ -12,11 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 from steward.core.errors import PolicyViolation
 from steward.core.permissions import scope_for
-from steward.people.models import OrgUnit, Person
+from steward.people.models import OrgUnit, Person, StaffRole
 from steward.registry import rules
 from steward.registry.models import Account, Platform
 
 BLANK_CHOICE = [("", "---------")]
+
+
+def staff_label(person: Person) -> str:
+    """«Marisol Peña — Coach, Lancers Girls Basketball; Teacher, Lawrence High School»."""
+    roles = "; ".join(f"{role.get_role_display()}, {role.unit}" for role in person.roles.all())
+    return f"{person} — {roles}" if roles else str(person)
 
 
 def active_staff(user: Any = None) -> Any:
@@ -163,8 +169,14 @@ class AccountForm(forms.Form):
     def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owning_unit"].queryset = editable_units(user)  # type: ignore[attr-defined]
+        staff = active_staff(user).prefetch_related("roles__unit")
         for name in ("responsible_administrator", "advisor", "managers"):
-            self.fields[name].queryset = active_staff(user)  # type: ignore[attr-defined]
+            field = self.fields[name]
+            field.queryset = staff  # type: ignore[attr-defined]
+            # Each person with their roles and units, so the right one can be chosen for the unit.
+            field.label_from_instance = staff_label  # type: ignore[attr-defined]
+        # Only coaches, teachers and faculty advisors can advise (1.5): nobody else is offered.
+        self.fields["advisor"].queryset = staff.filter(roles__role__in=StaffRole.ADVISORS).distinct()  # type: ignore[attr-defined]
         if editing:
             del self.fields["managers"]  # managed on the account page, one by one
             del self.fields["register"]

@@ -356,3 +356,14 @@ def test_kind_is_chosen_not_preselected(client_as, lps, route):
                                 "owning_unit": lps.club_a.pk})  # fmt: skip
     assert r.status_code == 200 and not Account.objects.filter(handle="lhs_robots_tt").exists()
     assert "This field is required." in r.content.decode().split('name="kind"')[0].rsplit("<label", 1)[1]
+
+
+def test_people_pickers_say_who_is_who(client_as, lps):
+    """The advisor picker offers only coaches, teachers and faculty advisors (1.5); every picker
+    names each person's roles and units, so the right person can be chosen for the unit."""
+    page = client_as("media_officer").get(reverse("registry:account_create")).content.decode()
+    advisor = page.split('name="advisor"', 1)[1].split("</select>", 1)[0]
+    administrator = page.split('name="responsible_administrator"', 1)[1].split("</select>", 1)[0]
+    assert str(lps.coach_a) in advisor and "Coach" in advisor
+    assert str(lps.principal_a) not in advisor  # a school leader is not an advisor
+    assert f"{lps.principal_a} — School leader, {lps.school_a}" in administrator
