@@ -327,3 +327,32 @@ def test_the_records_officer_sees_but_does_not_hold_the_keys(oauth, lps, client_
     assert records.get("/platforms/live/").status_code == 200
     assert b"Platform connection" not in records.get(f"/accounts-registry/{account.pk}/").content
     assert b"Platform connection" in client_as("media_officer").get(f"/accounts-registry/{account.pk}/").content
+
+
+def test_a_token_revoked_before_its_expiry_is_refreshed_and_the_action_done(oauth, lps, client_as):
+    """X refuses the access token an hour before it was due to expire: the hide refreshes it once
+    with the stored refresh token and is done on the next try; the connection stays active."""
+    from steward.moderation import services as moderation
+    from steward.moderation.models import PlatformAction
+    from steward.platforms.models import Comment
+    from tests.live.conftest import comment_webhook, deliver, on_commit
+    from tests.live.test_faults import sweep_until_quiet
+
+    account = register(lps, "x", oauth.accounts["x"])
+    connect_by_signing_in(client_as("media_officer"), oauth, account)
+    post = oauth.add_post("x", "Game tonight at the field house")
+    cid, payload = comment_webhook(oauth, "x", post, "Which gate opens first tonight?")
+    deliver(oauth, "x", payload)
+    comment = Comment.objects.get(comment_id=cid)
+    oauth.expire_access_token("x")  # revoked at X, well before token_expires_at
+    with on_commit():
+        moderation.comment_decide(actor=lps.user("media_officer"), comment=comment, outcome="remove",
+                                  category="off_topic", reason="test of a removal", viewpoint_attested=True)  # fmt: skip
+    hide = PlatformAction.objects.get(decision__comment=comment, kind="hide")
+    assert hide.state == "pending" and "refreshed" in hide.last_error
+    sweep_until_quiet()
+    hide.refresh_from_db()
+    conn = PlatformConnection.objects.get(account=account)
+    assert hide.state == "done" and conn.status == "active"
+    assert services.decrypt(conn.access_token_encrypted) == oauth.tokens["x"]
+    assert AuditEvent.objects.filter(action="platforms.token_refreshed").count() == 1
