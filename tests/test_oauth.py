@@ -356,3 +356,23 @@ def test_a_token_revoked_before_its_expiry_is_refreshed_and_the_action_done(oaut
     assert hide.state == "done" and conn.status == "active"
     assert services.decrypt(conn.access_token_encrypted) == oauth.tokens["x"]
     assert AuditEvent.objects.filter(action="platforms.token_refreshed").count() == 1
+
+
+def test_a_poll_that_meets_a_revoked_token_refreshes_it_and_polls_again(oauth, lps, client_as):
+    from steward.platforms.models import Comment
+    from steward.platforms.pollers import cursors_ensure, poll_cursor, polls_due
+    from tests.live.conftest import on_commit
+
+    account = register(lps, "youtube", oauth.accounts["youtube"])
+    connect_by_signing_in(client_as("media_officer"), oauth, account)
+    post = oauth.add_post("youtube", "Lancers highlights")
+    cid = oauth.add_comment("youtube", post, "Great season, proud of these kids")
+    oauth.expire_access_token("youtube")  # refused by Google before token_expires_at
+    cursors_ensure()
+    (cursor_id,) = polls_due(force=True)
+    with on_commit():
+        assert poll_cursor(cursor_id) == "token refreshed"
+        assert cursor_id in polls_due()  # due again at once
+        assert poll_cursor(cursor_id) == "1 changes"
+    assert Comment.objects.filter(comment_id=cid).exists()
+    assert PlatformConnection.objects.get(account=account).status == "active"

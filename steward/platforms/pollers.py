@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from steward.platforms.base import PlatformComment, Verb
-from steward.platforms.errors import NotFound, PlatformError, RateLimited
+from steward.platforms.errors import AuthError, NotFound, PlatformError, RateLimited
 from steward.platforms.models import Comment, PlatformConnection, PollCursor
 from steward.platforms.pipeline import observation_store
 from steward.platforms.ratelimit import PACIFIC, seconds_until_pacific_midnight
@@ -106,6 +106,24 @@ def poll_cursor(cursor_id: int) -> str:
             next_poll_at=now + dt.timedelta(seconds=max(60.0, exc.retry_after)), last_error=str(exc)[:2000]
         )
         return "throttled"
+    except AuthError as exc:
+        # Refused before its expiry (revoked, rotated elsewhere): one refresh with the stored
+        # refresh token, and the poll is due again at once. A refused refresh marks the connection
+        # "needs reconnecting" itself.
+        if conn.refresh_token_encrypted:
+            from steward.platforms.services import connection_refresh
+
+            try:
+                connection_refresh(conn=conn, force=True)
+            except AuthError as refused:
+                exc = refused
+            else:
+                PollCursor.objects.filter(pk=cursor.pk).update(next_poll_at=now, last_error=str(exc)[:2000])
+                return "token refreshed"
+        PollCursor.objects.filter(pk=cursor.pk).update(
+            next_poll_at=now + _interval(cursor.kind), last_error=str(exc)[:2000]
+        )
+        return "error"
     except PlatformError as exc:
         PollCursor.objects.filter(pk=cursor.pk).update(
             next_poll_at=now + _interval(cursor.kind), last_error=str(exc)[:2000]
