@@ -42,24 +42,24 @@ def test_account_history_names_people_and_units(client_as, lps) -> None:
     assert "Account requested" in history and "registry.account_requested" in history
 
 
-def test_status_history_reads_in_words(client_as, lps) -> None:
+def registered_account_page(client_as, lps) -> str:  # type: ignore[no-untyped-def]
+    """The page of a club account requested and registered by the communications office."""
     account = account_create(
         actor=lps.user("media_officer"), register=True,
         platform="instagram", handle="lhs_robots", display_name="LHS Robots", owning_unit=lps.club_a,
         kind="club", purpose="Robots", responsible_administrator=lps.principal_a, advisor=lps.teacher_a,
     )  # fmt: skip
-    body = client_as("media_officer").get(reverse("registry:account_detail", args=[account.pk])).content.decode()
+    return client_as("media_officer").get(reverse("registry:account_detail", args=[account.pk])).content.decode()
+
+
+def test_status_history_reads_in_words(client_as, lps) -> None:
+    body = registered_account_page(client_as, lps)
     status = body[body.index('id="status-h"'):body.index('id="history-h"')]
     assert "<td>— → Requested</td>" in status and "<td>Requested → Registered</td>" in status
 
 
 def test_history_shows_choices_by_their_labels(client_as, lps) -> None:
-    account = account_create(
-        actor=lps.user("media_officer"), register=True,
-        platform="instagram", handle="lhs_robots", display_name="LHS Robots", owning_unit=lps.club_a,
-        kind="club", purpose="Robots", responsible_administrator=lps.principal_a, advisor=lps.teacher_a,
-    )  # fmt: skip
-    body = client_as("media_officer").get(reverse("registry:account_detail", args=[account.pk])).content.decode()
+    body = registered_account_page(client_as, lps)
     history = body[body.index('id="history-h"'):]
     assert "<strong>platform</strong>: — → Instagram" in history
     assert "<strong>status</strong>: Requested → Registered" in history
