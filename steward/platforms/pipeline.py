@@ -90,13 +90,18 @@ def backoff(attempts: int, *, base: float = 2.0, cap: float = BACKOFF_CAP) -> fl
 # =============================================================================================
 
 
+def _claimable(now: dt.datetime) -> Q:
+    """An event a worker may take: received (or leased by a worker whose lease ran out) and due."""
+    return (
+        Q(state=WebhookEvent.State.RECEIVED) | Q(state=WebhookEvent.State.PROCESSING, lease_until__lt=now)
+    ) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
 def event_claim(event_id: int) -> WebhookEvent | None:
     """Take the event for this worker, or None if it is done, leased by another worker, or not due."""
     now = timezone.now()
     claimed = (
-        WebhookEvent.objects.filter(pk=event_id)
-        .filter(Q(state=WebhookEvent.State.RECEIVED) | Q(state=WebhookEvent.State.PROCESSING, lease_until__lt=now))
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        WebhookEvent.objects.filter(_claimable(now), pk=event_id)
         .update(state=WebhookEvent.State.PROCESSING, lease_until=now + lease(), attempts=F("attempts") + 1)
     )
     if not claimed:
@@ -135,8 +140,7 @@ def events_claim_more(limit: int, *, exclude: int) -> list[WebhookEvent]:
     with transaction.atomic():
         ids = list(
             WebhookEvent.objects.select_for_update(skip_locked=True)
-            .filter(Q(state=WebhookEvent.State.RECEIVED) | Q(state=WebhookEvent.State.PROCESSING, lease_until__lt=now))
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .filter(_claimable(now))
             .exclude(pk=exclude)
             .order_by("pk")
             .values_list("pk", flat=True)[:limit]
@@ -201,9 +205,7 @@ def events_process_claimed(events: list[WebhookEvent]) -> dict[int, str]:
             alone = sorted(together + alone, key=lambda pair: pair[0].pk)
         else:
             for event, items in together:
-                account = accounts.get(event.pk)
-                state = WebhookEvent.State.DONE if account or not items else WebhookEvent.State.IGNORED
-                outcome[event.pk] = str(state)
+                outcome[event.pk] = _finished_state(accounts.get(event.pk), items)
             _events_finish(together, accounts, outcome)
             _enqueue_actions(action_ids)
     for event, items in alone:
@@ -304,6 +306,11 @@ def _events_finish(
                 ["state", "items", "processed_at", "lease_until", "next_attempt_at", "last_error", "account"])  # fmt: skip
 
 
+def _finished_state(account: Account | None, items: list[PlatformEvent]) -> str:
+    """Done when it concerned a registered account (or carried nothing); ignored otherwise."""
+    return str(WebhookEvent.State.DONE if account or not items else WebhookEvent.State.IGNORED)
+
+
 def _event_process_claimed(event: WebhookEvent, items: list[PlatformEvent]) -> str:
     """One claimed event, the careful way: each platform event its own transaction."""
     action_ids: list[int] = []
@@ -329,7 +336,7 @@ def _event_process_claimed(event: WebhookEvent, items: list[PlatformEvent]) -> s
 
         send_task(process_event_task, event.pk, countdown=delay)
         return "retry"
-    state = WebhookEvent.State.DONE if resolved_account or not items else WebhookEvent.State.IGNORED
+    state = _finished_state(resolved_account, items)
     _event_finish(event, state, items=len(items), account=resolved_account)
     _enqueue_actions(action_ids)
     return str(state)
@@ -474,12 +481,7 @@ def ingest(event: WebhookEvent, item: PlatformEvent, *, index: int = 0) -> tuple
                 raise
     if done.comment_id is None or item.comment is None:
         return account, []
-    return account, _judge(done, item, account)
-
-
-def _judge(done: IngestedEvent, item: PlatformEvent, account: Account) -> list[int]:
-    """The engine's decision on this version, if it is still the comment's current text."""
-    return _judge_many([(item, done)])
+    return account, _judge_many([(item, done)])
 
 
 def _judge_many(pairs: list[tuple[PlatformEvent, IngestedEvent]]) -> list[int]:
@@ -658,10 +660,7 @@ def archive_append(**fields: Any) -> str:
 
     Runs inside the caller's transaction, so the record and the state it describes commit together.
     """
-    from steward.archive.services import record_append
-
-    record = record_append(**{_RENAMES.get(k, k): v for k, v in fields.items()})
-    return str(record.pk)
+    return archive_append_many([fields])[0]
 
 
 def archive_append_many(many: list[dict[str, Any]]) -> list[str]:
@@ -1072,30 +1071,30 @@ def _run_email(action: Any) -> str:
 # =============================================================================================
 
 
+def _due(now: dt.datetime) -> tuple[Any, Any]:
+    """The events and the platform actions a sweep re-drives: waiting and due, or leased by a
+    worker whose lease ran out."""
+    from steward.moderation.models import PlatformAction
+
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    return (
+        WebhookEvent.objects.filter(
+            Q(state=WebhookEvent.State.RECEIVED) & due | Q(state=WebhookEvent.State.PROCESSING, lease_until__lt=now)
+        ),
+        PlatformAction.objects.filter(
+            Q(state=PlatformAction.State.PENDING) & due | Q(state=PlatformAction.State.RUNNING, lease_until__lt=now)
+        ),
+    )
+
+
 def sweep(*, limit: int = 1000) -> dict[str, int]:
     """Re-drive events and actions that are due and not done (lost messages, dead workers,
     retries whose countdown was dropped by a broker restart)."""
-    from steward.moderation.models import PlatformAction
     from steward.platforms.tasks import process_event_task, run_action_task, send_task
 
-    now = timezone.now()
-    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    events = list(
-        WebhookEvent.objects.filter(
-            Q(state=WebhookEvent.State.RECEIVED) & due
-            | Q(state=WebhookEvent.State.PROCESSING, lease_until__lt=now)
-        )
-        .order_by("received_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    actions = list(
-        PlatformAction.objects.filter(
-            Q(state=PlatformAction.State.PENDING) & due
-            | Q(state=PlatformAction.State.RUNNING, lease_until__lt=now)
-        )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    due_events, due_actions = _due(timezone.now())
+    events = list(due_events.order_by("received_at").values_list("pk", flat=True)[:limit])
+    actions = list(due_actions.order_by("created_at").values_list("pk", flat=True)[:limit])
     for pk in events:
         send_task(process_event_task, pk)
     for pk in actions:
@@ -1180,15 +1179,5 @@ def appeal_url(decision_id: int) -> str:
 
 def due_counts() -> dict[str, int]:
     """What a sweep would re-drive now (for ``sweep_events --dry-run`` and the status page)."""
-    from steward.moderation.models import PlatformAction
-
-    now = timezone.now()
-    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    return {
-        "events": WebhookEvent.objects.filter(
-            Q(state=WebhookEvent.State.RECEIVED) & due | Q(state=WebhookEvent.State.PROCESSING, lease_until__lt=now)
-        ).count(),
-        "actions": PlatformAction.objects.filter(
-            Q(state=PlatformAction.State.PENDING) & due | Q(state=PlatformAction.State.RUNNING, lease_until__lt=now)
-        ).count(),
-    }
+    due_events, due_actions = _due(timezone.now())
+    return {"events": due_events.count(), "actions": due_actions.count()}
