@@ -257,7 +257,7 @@ def record_append(**fields: Any) -> Record:
 
     Used by webhooks, polls, moderation decisions and uploads; returns the saved record.
     """
-    return _append([_build(**fields)])[0]
+    return records_append([fields])[0]
 
 
 def records_append(many: Sequence[dict[str, Any]]) -> list[Record]:
