@@ -192,6 +192,7 @@ def decide_by_engine_many(items: Sequence[tuple[Comment, str]]) -> list[int]:
     if not todo:
         return []
     eng = engine()
+    actor = engine_actor(eng)
     contexts = engine_contexts([c for c, _ in todo])
     verdicts = eng.judge_many([(c.text, ctx) for (c, _), ctx in zip(todo, contexts, strict=True)])
     removed_in_batch: dict[tuple[int, str], int] = {}
@@ -201,7 +202,7 @@ def decide_by_engine_many(items: Sequence[tuple[Comment, str]]) -> list[int]:
         earlier = removed_in_batch.get(author, 0) if comment.author_id else 0
         if earlier:
             verdict = eng.judge(comment.text, dataclasses.replace(ctx, author_prior_removals=ctx.author_prior_removals + earlier))
-        decision = _engine_decision(comment, verdict, key=keys[comment.pk], record_id=record_id, actor=engine_actor(eng))
+        decision = _engine_decision(comment, verdict, key=keys[comment.pk], record_id=record_id, actor=actor)
         if decision.outcome in REMOVING and comment.author_id:
             removed_in_batch[author] = earlier + 1
         decisions.append((decision, verdict))
@@ -238,7 +239,7 @@ def _engine_decision(comment: Comment, verdict: Any, *, key: str, record_id: str
     )
 
 
-def _carry_out(decision: Decision, *, lang: str = "en", requires_confirmation: bool = False) -> list[int]:
+def _carry_out(decision: Decision, *, lang: str = "en") -> list[int]:
     """Archive the decision, open queue items, and create its platform actions."""
     return _carry_out_many([(decision, lang)])
 
