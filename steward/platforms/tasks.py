@@ -66,11 +66,23 @@ def _redis() -> Any:
     return _REDIS[0]
 
 
+def _waiting_flag_store() -> Any:
+    """Where the waiting flag lives: the broker's Redis when tasks go through it, else None."""
+    return None if _eager() else _redis()
+
+
+def _clear_waiting(client: Any) -> None:
+    try:
+        client.delete(WAITING_KEY)
+    except Exception as exc:  # the flag expires by itself
+        log.warning("could not clear the waiting flag: %s", exc)
+
+
 def enqueue_event(event_id: int) -> None:
     """Hand a stored event to the workers. Under load most deliveries find a processing task
     already waiting in the queue and publish nothing (the waiting task drains everything due);
     whatever a lost message leaves behind, the sweeper re-drives."""
-    client = None if _eager() else _redis()
+    client = _waiting_flag_store()
     if client is not None:
         try:
             if not client.set(WAITING_KEY, event_id, nx=True, ex=10):
@@ -78,10 +90,7 @@ def enqueue_event(event_id: int) -> None:
         except Exception as exc:  # Redis down: publishing fails too, and says so
             log.warning("could not check for a waiting task: %s", exc)
     if not send_task(process_event_task, event_id) and client is not None:
-        try:
-            client.delete(WAITING_KEY)
-        except Exception as exc:  # the flag expires by itself
-            log.warning("could not clear the waiting flag: %s", exc)
+        _clear_waiting(client)
 
 
 @shared_task(name="steward.platforms.process_event", acks_late=True, reject_on_worker_lost=True)
@@ -90,12 +99,9 @@ def process_event_task(event_id: int) -> str:
     event and one batch)."""
     from steward.platforms.pipeline import event_process, events_drain
 
-    client = None if _eager() else _redis()
+    client = _waiting_flag_store()
     if client is not None:
-        try:
-            client.delete(WAITING_KEY)  # from now on a new delivery publishes a new task
-        except Exception as exc:
-            log.warning("could not clear the waiting flag: %s", exc)
+        _clear_waiting(client)  # from now on a new delivery publishes a new task
     outcome = event_process(event_id)
     if client is not None:
         events_drain()
