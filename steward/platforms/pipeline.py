@@ -850,17 +850,15 @@ def _call_outcome(action: Any, conn: PlatformConnection, answer: Any) -> str | t
             return exc.status_code or 404, {"not_found": str(exc)}, None
         return _action_fail(action, str(exc), permanent=True)
     if isinstance(exc, AuthError):
-        if conn.refresh_token_encrypted and action.attempts <= 1:
-            # A token the platform refused before its expiry (revoked, rotated elsewhere): one
-            # refresh with the stored refresh token, then the action again. A refused refresh
-            # marks the connection "needs reconnecting" itself.
-            from steward.platforms.services import connection_refresh
+        if action.attempts <= 1:
+            # Refreshed once, then the action again; a refused refresh has marked the connection.
+            from steward.platforms.services import connection_refresh_refused
 
-            try:
-                connection_refresh(conn=conn, force=True)
-            except AuthError as refused:
-                return _action_later(action, backoff(action.attempts, cap=3600), str(refused))
-            return _action_later(action, 1.0, f"token refused, refreshed; trying again: {exc}")
+            refreshed, refused = connection_refresh_refused(conn)
+            if refreshed:
+                return _action_later(action, 1.0, f"token refused, refreshed; trying again: {exc}")
+            if refused:
+                return _action_later(action, backoff(action.attempts, cap=3600), refused)
         connection_mark(conn=conn, status=PlatformConnection.Status.NEEDS_RECONNECT, error=str(exc))
         return _action_later(action, backoff(action.attempts, cap=3600), str(exc))
     if isinstance(exc, PlatformError):

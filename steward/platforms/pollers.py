@@ -107,22 +107,16 @@ def poll_cursor(cursor_id: int) -> str:
         )
         return "throttled"
     except AuthError as exc:
-        # Refused before its expiry (revoked, rotated elsewhere): one refresh with the stored
-        # refresh token, and the poll is due again at once. A refused refresh marks the connection
-        # "needs reconnecting" itself.
-        error = str(exc)
-        if conn.refresh_token_encrypted:
-            from steward.platforms.services import connection_refresh
+        # Refreshed once, and the poll is due again at once; a refused refresh has marked the
+        # connection "needs reconnecting".
+        from steward.platforms.services import connection_refresh_refused
 
-            try:
-                connection_refresh(conn=conn, force=True)
-            except AuthError as refused:
-                error = str(refused)
-            else:
-                PollCursor.objects.filter(pk=cursor.pk).update(next_poll_at=now, last_error=error[:2000])
-                return "token refreshed"
+        refreshed, refused = connection_refresh_refused(conn)
+        if refreshed:
+            PollCursor.objects.filter(pk=cursor.pk).update(next_poll_at=now, last_error=str(exc)[:2000])
+            return "token refreshed"
         PollCursor.objects.filter(pk=cursor.pk).update(
-            next_poll_at=now + _interval(cursor.kind), last_error=error[:2000]
+            next_poll_at=now + _interval(cursor.kind), last_error=(refused or str(exc))[:2000]
         )
         return "error"
     except PlatformError as exc:

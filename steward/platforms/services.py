@@ -277,6 +277,22 @@ def connection_refresh(*, conn: PlatformConnection, force: bool = False) -> Plat
     return locked
 
 
+def connection_refresh_refused(conn: PlatformConnection) -> tuple[bool, str]:
+    """After the platform refused ``conn``'s token before its expiry (revoked, rotated elsewhere):
+    one refresh with the stored refresh token. ``(True, "")`` when refreshed; ``(False, why)`` when
+    the provider refused the refresh too (the connection is then marked *needs reconnecting*);
+    ``(False, "")`` when there is no refresh token to try."""
+    from steward.platforms.errors import AuthError
+
+    if not conn.refresh_token_encrypted:
+        return False, ""
+    try:
+        connection_refresh(conn=conn, force=True)
+    except AuthError as refused:
+        return False, str(refused)
+    return True, ""
+
+
 # -- clients -------------------------------------------------------------------------------------
 
 _CLIENTS: dict[int, tuple[Any, BaseClient]] = {}
