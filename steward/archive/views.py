@@ -228,6 +228,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     req = selectors.request_get(user=request.user, pk=pk)
     records = services.request_records(req)
+    bundle = request.GET.get("bundle", "")  # just exported: offer its download
     return render(
         request,
         "archive/request_detail.html",
@@ -254,9 +255,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "fees_locked": services.fees_locked(req),
             "fee_dollars": f"{req.fee_cents / 100:.2f}",
             "searches": req.saved_searches.all(),
-            "new_bundle": req.disclosures.filter(pk=request.GET.get("bundle") or 0).first()
-            if str(request.GET.get("bundle", "")).isdigit()
-            else None,
+            "new_bundle": req.disclosures.filter(pk=int(bundle)).first() if bundle.isdigit() else None,
         },
     )
 
