@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from steward.archive.models import RECORD_STATES, Record, RecordsRequest
+from steward.archive.models import RECORD_STATES, Record, RecordsRequest, SavedSearch
 from steward.authorizations.models import Authorization
 from steward.moderation.models import CATEGORIES as MODERATION_CATEGORIES
 from steward.registry.models import Platform
@@ -67,6 +67,28 @@ class SearchForm(forms.Form):
             if key in data:
                 data[key] = data[key].isoformat()
         return data
+
+
+def search_summary(saved: SavedSearch) -> str:
+    """What a saved search selects, in the words and the order of the search form:
+    «"bus" · Platform: Facebook · State: Hidden» (PostgreSQL's jsonb keeps no key order)."""
+    from steward.people.models import OrgUnit
+    from steward.registry.models import Account
+
+    fields = SearchForm.base_fields
+    named: dict[str, Any] = {"account": Account, "unit": OrgUnit}  # choices set per form, per user
+    chosen = saved.filters or {}
+    parts = [f"“{saved.query}”"] if saved.query else []
+    for key in [*(k for k in fields if k in chosen), *sorted(k for k in chosen if k not in fields)]:
+        value, field = chosen[key], fields.get(key)
+        if key in named:
+            shown = str(named[key].objects.filter(pk=value).first() or value)
+        elif isinstance(field, forms.ChoiceField):
+            shown = str(dict(cast(Any, field.choices)).get(value, value))
+        else:
+            shown = str(value)
+        parts.append(f"{field.label if field is not None else key}: {shown}")
+    return " · ".join(parts) or str(_("everything"))
 
 
 class SavedSearchForm(forms.Form):

@@ -276,35 +276,6 @@ class SavedSearch(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def summary(self) -> str:
-        """What the search selects, in words: «"bus" · Platform: Facebook · State: Hidden»."""
-        from steward.moderation.models import CATEGORIES
-        from steward.people.models import OrgUnit
-        from steward.registry.models import Account, Platform
-
-        f = self.filters or {}
-        values = {
-            "account": lambda v: str(Account.objects.filter(pk=v).first() or v),
-            "unit": lambda v: str(OrgUnit.objects.filter(pk=v).first() or v),
-            "platform": lambda v: str(dict(Platform.choices).get(v, v)),
-            "kind": lambda v: str(dict(Record.Kind.choices).get(v, v)),
-            "version": lambda v: str(dict(Record.Version.choices).get(v, v)),
-            "state": lambda v: str(RECORD_STATES.get(v, v)),
-            "moderation_category": lambda v: str(dict(CATEGORIES).get(v, v)),
-        }
-        labels = {
-            "account": _("Account"), "unit": _("Unit"), "platform": _("Platform"), "kind": _("Kind"),
-            "version": _("Version"), "state": _("State"), "moderation_category": _("Moderation category"),
-            "author": _("Author"), "date_from": _("From"), "date_to": _("To"),
-        }  # fmt: skip
-        parts = [f"“{self.query}”"] if self.query else []
-        # In the search form's order (PostgreSQL's jsonb does not keep the order keys were saved in).
-        for key in [*(k for k in labels if k in f), *sorted(k for k in f if k not in labels)]:
-            value = f[key]
-            shown = values[key](value) if key in values else str(value)
-            parts.append(f"{labels.get(key, key)}: {shown}")
-        return " · ".join(parts) or str(_("everything"))
-
 
 class RecordsRequest(models.Model):
     """A public records request (G.L. c.66 §10) with its 10-business-day deadline (PRR-1)."""

@@ -33,6 +33,7 @@ from steward.archive.forms import (
     SavedSearchForm,
     SearchForm,
     StatusForm,
+    search_summary,
 )
 from steward.archive.models import (
     DisclosureLog,
@@ -254,7 +255,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "petition_deadline": services.petition_deadline(req),
             "fees_locked": services.fees_locked(req),
             "fee_dollars": f"{req.fee_cents / 100:.2f}",
-            "searches": req.saved_searches.all(),
+            "searches": [(saved, search_summary(saved)) for saved in req.saved_searches.all()],
             "new_bundle": req.disclosures.filter(pk=int(bundle)).first() if bundle.isdigit() else None,
         },
     )
