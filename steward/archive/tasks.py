@@ -61,9 +61,6 @@ def _schedule(sender: Any, **kwargs: Any) -> None:
 
 
 def register() -> None:
-    from steward.celery import app
+    from steward.celery import on_beat_schedule
 
-    if app.finalized:
-        _schedule(app)
-    else:
-        app.on_after_finalize.connect(_schedule)
+    on_beat_schedule(_schedule)
