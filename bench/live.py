@@ -57,7 +57,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def processes_cpu(keep: Any) -> float:
-    """CPU seconds (user + system) of the processes alive now for which ``keep(pid, stat fields,
+    """CPU seconds (user + system) of the processes alive now for which ``keep(stat fields,
     command line)`` is true."""
     total = 0.0
     tick = os.sysconf("SC_CLK_TCK")
