@@ -58,11 +58,11 @@ THREADS: list[tuple[str, list[tuple[str, str]]]] = [
 
 #: Later changes by the comments' own authors (thread, comment, new text or None for a deletion), so
 #: the archive shows a comment's versions side by side and a comment its author deleted.
-CHANGES: list[tuple[int, int, str | None]] = [
-    (0, 1, "The school committee is out of touch with working parents. Hold it at 7 so we can come. "
-           "Edit: thank you for adding the Spanish interpretation."),
-    (2, 3, None),  # the dog was found
-]
+CHANGES: dict[tuple[int, int], str | None] = {
+    (0, 1): "The school committee is out of touch with working parents. Hold it at 7 so we can come. "
+            "Edit: thank you for adding the Spanish interpretation.",
+    (2, 3): None,  # the dog was found
+}
 
 
 class Command(BaseCommand):
@@ -110,15 +110,14 @@ class Command(BaseCommand):
                     )
                     observation_store(account=account, comment=comment, verb=Verb.ADD, source="poll")
                     comments += 1
-                    for changed_thread, changed_comment, new_text in CHANGES:
-                        if (changed_thread, changed_comment) != (t, c):
-                            continue
-                        if new_text is None:
-                            observation_store(account=account, comment=None, verb=Verb.REMOVE,
-                                              comment_id=comment.id, source="poll")  # fmt: skip
-                        else:
-                            edited = dataclasses.replace(comment, text=new_text)
-                            observation_store(account=account, comment=edited, verb=Verb.EDIT, source="poll")
+                    if (t, c) not in CHANGES:
+                        continue
+                    if (new_text := CHANGES[t, c]) is None:
+                        observation_store(account=account, comment=None, verb=Verb.REMOVE,
+                                          comment_id=comment.id, source="poll")  # fmt: skip
+                    else:
+                        edited = dataclasses.replace(comment, text=new_text)
+                        observation_store(account=account, comment=edited, verb=Verb.EDIT, source="poll")
         self.stdout.write(
             f"Demo activity: {len(pages) * len(THREADS)} posts and {comments} comments archived and judged "
             f"on {len(pages)} accounts."
