@@ -81,3 +81,39 @@ def test_enye_is_kept_apart_from_n() -> None:
 
 def test_single_letters_are_not_merged_below_three() -> None:
     assert normalize("I got an A in math").tokens == ("i", "got", "an", "a", "in", "math")
+
+
+# Texts for the fast paths below: underscores, leet, masks, digits, repeats, spaced letters,
+# confusables, emoji and a decomposed ñ.
+TRICKY = [
+    "foo_bar __init__ _x_", "sh1t a$$hole f***ing $ 100% $20", "fuuuuuck PENDEJOOOO zzz 0000",
+    "f u c k y o u", "f.u.c.k", "a b", "I I I", "ѕhіt ｆｕｃｋ 🖕🖕", "an\u0303o n\u0303", "b!tch!!! |ol|",
+    "x\u200by mañana l'école it’s", "9qZX•$+½ ﬁre ²", "@user_name #tag", "",
+]
+
+
+def test_token_pattern_is_the_spelled_out_one() -> None:
+    """Tokens are matched with one ``\\w`` class over the text with "_" made a space; that must
+    find exactly the spans of the spelled-out definition (word characters but "_", and symbols)."""
+    import re
+
+    from steward.moderation.engine.normalize import _TOKEN, _map_text
+
+    spelled_out = re.compile(r"(?:[^\W_]|[@$!|*#+'’€¢£•·])+")
+    for text in TRICKY:
+        mapped = _map_text(text)[0]
+        fast = [m.span() for m in _TOKEN.finditer(mapped.replace("_", " "))]
+        assert fast == [m.span() for m in spelled_out.finditer(mapped)], text
+    assert normalize("foo_bar").tokens == ("foo", "bar")
+
+
+def test_word_cache_does_not_change_the_result() -> None:
+    """A token's normalized form is cached per raw token: a cold and a warm run agree."""
+    from steward.moderation.engine import normalize as module
+
+    module._word_cache.clear()
+    cold = [normalize(t) for t in TRICKY]
+    warm = [normalize(t) for t in TRICKY]
+    assert cold == warm
+    assert module._word_cache  # the second run read the cache
+    assert normalize("PENDEJOOOO a$$hole $").tokens == ("pendejoo", "asshole")
