@@ -117,3 +117,34 @@ def test_word_cache_does_not_change_the_result() -> None:
     assert cold == warm
     assert module._word_cache  # the second run read the cache
     assert normalize("PENDEJOOOO a$$hole $").tokens == ("pendejoo", "asshole")
+
+
+def test_fold_table_gives_what_folding_each_character_gives() -> None:
+    """Non-ASCII text is folded with one shared translate table; it must equal folding every
+    character (and give positions whenever a character folds to more or fewer than one)."""
+    from steward.moderation.engine.normalize import _map_char, _map_text
+
+    for text in TRICKY:
+        mapped, origin = _map_text(text)
+        folded = [_map_char(c) for c in text]
+        if origin is None:
+            assert mapped == "".join(folded) and all(len(f) == 1 for f in folded), text
+        else:
+            assert len(origin) == len(mapped), text
+    assert _map_text("Ｆｕｃｋ ѕhіt")[0] == "fuck shit"
+    assert _map_text("a🖕b") == ("a emojimiddlefinger b", [0] + [1] * 19 + [2])
+
+
+def test_hits_name_the_tokens_they_cover(lexicon: Lexicon) -> None:
+    """The scan finds a hit's tokens by counting the spaces before it; check them on whole words,
+    prefixes, infixes ("*fuck*") and phrases, first, middle and last in the comment."""
+    texts = ["fuck you", "you motherfucking idiot", "well sh1t happens to a dumbass",
+             "I will kill you", "no, the bus is late; kill yourself"]  # fmt: skip
+    for text in texts:
+        norm = lexicon.resolve_masks(normalize(text))
+        hits = lexicon.scan(norm)
+        assert hits, text
+        for h in hits:
+            covered = " ".join(norm.tokens[h.first_token : h.last_token + 1])
+            assert h.term in covered, (text, h)
+            assert h.span == (norm.spans[h.first_token][0], norm.spans[h.last_token][1])

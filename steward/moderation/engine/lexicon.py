@@ -9,7 +9,6 @@ normalizer squeezes longer runs to two.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -132,11 +131,8 @@ class Lexicon:
     # -- matching --------------------------------------------------------------------------
     def resolve_masks(self, norm: NormText) -> NormText:
         """Replace masked tokens ("f***ing", "sh*t") by the lexicon word they most likely hide."""
-        for t in norm.tokens:
-            if "*" in t:
-                break
-        else:
-            return norm
+        if "*" not in norm.joined:
+            return norm  # the common case: no masked token
         toks = list(norm.tokens)
         for i, tok in enumerate(toks):
             if "*" not in tok:
@@ -161,21 +157,19 @@ class Lexicon:
         found = list(self._auto.iter(text))
         if not found:
             return []  # the common case: no word of any list, no token offsets needed
-        starts: list[int] = []
-        pos = 1
-        for t in norm.tokens:
-            starts.append(pos)
-            pos += len(t) + 1
         raw: list[Hit] = []
         allowed: list[tuple[int, int]] = []
+        count = text.count
         for end, (length, ents) in found:
             s, e = end - length + 1, end  # inclusive char range in ``text``
             if text[s] == " ":
                 s += 1
             if text[e] == " ":
                 e -= 1
-            first = bisect.bisect_right(starts, s) - 1
-            last = bisect.bisect_right(starts, e) - 1
+            # Tokens have no spaces and ``text`` starts with one: the token holding a character is
+            # the number of spaces before it, minus one (a count in C, no offsets table).
+            first = count(" ", 0, s) - 1
+            last = count(" ", 0, e) - 1
             if first < 0 or last < first:
                 continue
             span = (norm.spans[first][0], norm.spans[last][1])

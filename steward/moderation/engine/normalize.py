@@ -162,21 +162,36 @@ def _fold_word(raw: str) -> str:
     return got
 
 
+# The folded form (see _map_char) of every character seen in a non-ASCII text, as one
+# ``str.translate`` table, so that a text is folded without a Python call per character; ``_MULTI``
+# holds those whose folded form is not exactly one character. ``_FOLDED`` (the characters in the
+# table) is filled last, so a character in it always has its entry. Bounded: past the bound, a text
+# with a new character takes the loop below (the same result, slower).
+_FOLD_TABLE: dict[int, str] = {}
+_MULTI: set[str] = set()
+_FOLDED: set[str] = set()
+_MAX_FOLDED = 100_000
+
+
 def _map_text(text: str) -> tuple[str, list[int] | None]:
     """Fold every character; return the folded text and, unless it is the identity, the index in
     ``text`` of every folded character."""
     if text.isascii():
         return text.lower(), None  # same length: positions are unchanged
-    # When every distinct character folds to exactly one character (accents, curly quotes,
-    # confusables), positions are unchanged too: fold with one translate, no per-character loop.
-    table = {}
-    for c in set(text):
-        m = _map_char(c)
-        if len(m) != 1:
-            break
-        table[ord(c)] = m
-    else:
-        return text.translate(table), None
+    chars = set(text)
+    unseen = chars.difference(_FOLDED)
+    if unseen and len(_FOLDED) < _MAX_FOLDED:
+        for c in unseen:
+            m = _map_char(c)
+            _FOLD_TABLE[ord(c)] = m
+            if len(m) != 1:
+                _MULTI.add(c)
+        _FOLDED.update(unseen)
+        unseen = set()
+    # When every character folds to exactly one character (accents, curly quotes, confusables),
+    # positions are unchanged too: fold with one translate.
+    if not unseen and _MULTI.isdisjoint(chars):
+        return text.translate(_FOLD_TABLE), None
     mapped: list[str] = []
     origin: list[int] = []
     prev_n = False
@@ -218,7 +233,10 @@ def normalize(text: str) -> NormText:
     found = list(map(_SPAN, _TOKEN.finditer(mapped)))
     words = [mapped[s:e] for s, e in found]
     cached = list(map(_word_cache.get, words))
-    toks = list(map(_fold_word, words)) if None in cached else cast("list[str]", cached)
+    if None in cached:
+        toks = [t if t is not None else _fold_word(w) for t, w in zip(cached, words, strict=True)]
+    else:
+        toks = cast("list[str]", cached)
     if "" in toks:
         # A token that finishes to nothing (a lone "$") is dropped with its span.
         found = [sp for sp, t in zip(found, toks, strict=True) if t]
