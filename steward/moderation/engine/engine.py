@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from pathlib import Path
 
 from .lexicon import Hit, Lexicon
@@ -136,16 +137,18 @@ class Engine:
         ]
 
     def _decide(self, prep: Prepared, scores: dict[str, float], ctx: Context) -> Verdict:
-        norm, hits = prep.norm, list(prep.hits)
-        lex_counts: dict[str, float] = {}
+        norm, hits = prep.norm, prep.hits
         phrase_rules: set[str] = set()
-        for h in hits:
-            if h.category.startswith("rule:"):
-                phrase_rules.add(h.category[5:])
-            else:
-                lex_counts[f"lex.{h.category}"] = lex_counts.get(f"lex.{h.category}", 0.0) + 1
         scores = dict(scores)
-        scores.update(lex_counts)
+        if hits:  # most comments have none
+            lex_counts: dict[str, float] = {}
+            for h in hits:
+                if h.category.startswith("rule:"):
+                    phrase_rules.add(h.category[5:])
+                else:
+                    key = "lex." + h.category
+                    lex_counts[key] = lex_counts.get(key, 0.0) + 1
+            scores.update(lex_counts)
         scores.update(prep.struct)
         pattern_rules: set[str] = set()
         pattern_spans: list[tuple[str, int, int]] = []
@@ -184,7 +187,7 @@ class Engine:
                 if r.matches(sig):
                     rule = r
                     break
-        spans = list(prep.struct_spans) + pattern_spans
+        spans = [*prep.struct_spans, *pattern_spans]
         return self._verdict(norm, rule, sig, hits, spans, lang, fund)
 
     def _verdict(
@@ -192,7 +195,7 @@ class Engine:
         norm: NormText,
         rule: Rule | None,
         sig: Signals,
-        hits: list[Hit],
+        hits: Sequence[Hit],
         other_spans: list[tuple[str, int, int]],
         lang: str,
         fund: object,
@@ -208,7 +211,7 @@ class Engine:
             category, action, clause, reply, confirm = "ok", "keep", "—", None, False
             # Confidence of "keep": one minus the strongest sign of any removable category.
             get = sig.scores.get
-            removable = max([get(k, 0.0) for k in self._removable_scores], default=0.0)
+            removable = max(map(get, self._removable_scores, repeat(0.0)), default=0.0)
             confidence = 1.0 - removable
             why = "no rule matched: kept (a public forum, clause 1.6; criticism is not a category)"
             rid = "default.keep"
@@ -222,8 +225,8 @@ class Engine:
                 confidence = 0.95 if spans else 0.75
             rid = rule.id
             matched = ", ".join(f"'{s.text}' ({s.kind})" for s in spans[:6])
-            used = sorted({n for c in rule.conditions() for n, _, _ in c.scores})
-            sc = ", ".join(f"{n}={sig.scores.get(n, 0.0):.2f}" for n in used)
+            get = sig.scores.get
+            sc = ", ".join([f"{n}={get(n, 0.0):.2f}" for n in rule.compared_scores])
             parts = [f"rule {rule.id} (clause {rule.clause})"]
             if rule.description:
                 parts.append(rule.description)

@@ -153,9 +153,13 @@ class Rule:
     confidence: str | None = None
     description: str = ""
     when_empty: bool = field(default=False, compare=False, repr=False)
+    # The scores its blocks compare, sorted (named in the explanation), built once per rule.
+    compared_scores: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "when_empty", self.when.empty)
+        names = {n for c in self.conditions() for n, _, _ in c.scores}
+        object.__setattr__(self, "compared_scores", tuple(sorted(names)))
 
     def matches(self, s: Signals) -> bool:
         """Whether the rule fires on ``s``."""
