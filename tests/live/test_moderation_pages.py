@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils.html import escape
 
 from steward.moderation import services
 from steward.moderation.models import Appeal, BlockProposal, Decision
@@ -150,3 +151,19 @@ def test_comment_page_names_the_platform(fb, fake, client_as):
     assert f"<dd>Facebook · {comment.comment_id}" in html
     # What the platform offers, in words: "Hide, Unhide, …", not "hide, unhide, private_reply".
     assert "Available on this platform: Hide, Unhide" in html and "private_reply" not in html
+
+
+def test_the_engines_reasons_are_shown_in_the_readers_language(fb, fake, client_as):
+    comment = delivered_comment(fake, "fuck this shit")
+    english = escape(Decision.objects.get(comment=comment).evidence["explanation"])
+    c = client_as("media_officer")
+    html = c.get(f"/moderation/comments/{comment.pk}/").content.decode()
+    # In English the engine's own sentence (on the decision and the queue note), and the kind of each matched word in words.
+    assert english in html and "(profanity)" in html and "<details>" not in html
+    es = c.get(f"/moderation/comments/{comment.pk}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    # In Spanish: the rule, the clause's published wording and the matched words, in Spanish; the
+    # recorded English sentence stays available once, marked as English (the queue note is in Spanish).
+    assert "Regla lps.profanity.words (cláusula 1.8.b)." in es
+    assert "Se eliminan los comentarios ofensivos" in es
+    assert "Coincidencias: “fuck” (lenguaje soez)" in es
+    assert f'<p lang="en">{english}</p>' in es and es.count(english) == 1
