@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from steward.moderation.engine.cli import eval_main, moderate_main
+from steward.moderation.engine.cli import InputError, eval_main, moderate_main
 
 ROWS = [
     {"id": "a", "text": "Go Lancers!", "post": "We won the title", "label": "ok"},
@@ -65,5 +65,5 @@ def test_moderate_eval_prints_figures(tmp_path: Path) -> None:
 def test_moderate_eval_refuses_rows_without_label(tmp_path: Path) -> None:
     p = tmp_path / "x.jsonl"
     p.write_text('{"id": 1, "text": "hi"}\n', encoding="utf-8")
-    with pytest.raises(SystemExit):
+    with pytest.raises(InputError, match=r"x.jsonl, line 1: field 'label' is None; expected one of ok,"):
         eval_main([str(p)], io.StringIO())

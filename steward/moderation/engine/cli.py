@@ -17,65 +17,95 @@ from typing import IO, Any
 
 import yaml
 
-from .types import Context, Fundraiser
+from .types import CATEGORIES, Context, Fundraiser
 
-__all__ = ["main", "moderate_main", "eval_main", "train_main", "read_items", "context_of"]
+__all__ = [
+    "main", "moderate_main", "eval_main", "train_main", "read_items", "context_of", "InputError",
+]  # fmt: skip
+
+
+class InputError(ValueError):
+    """A row the command cannot use; the message names the file, the line and the field."""
 
 
 def _open_input(path: str) -> IO[str]:
     if path == "-":
         return sys.stdin
-    return open(path, encoding="utf-8", newline="")  # noqa: SIM115 - closed by the caller
+    try:
+        return open(path, encoding="utf-8", newline="")  # noqa: SIM115 - closed by the caller
+    except OSError as e:
+        raise InputError(f"{path}: cannot be read ({e.strerror})") from e
 
 
 def read_items(path: str) -> Iterator[dict[str, Any]]:
-    """Rows of a JSON Lines or CSV file (``-`` for standard input), by content, not extension."""
+    """Rows of a JSON Lines or CSV file (``-`` for standard input), by content, not extension.
+    Each row gets ``_where`` ("FILE, line N") for error messages."""
+    name = "standard input" if path == "-" else path
     fh = _open_input(path)
     try:
+        lines = enumerate(fh, start=1)
         first = ""
-        buffered: list[str] = []
-        for line in fh:
-            buffered.append(line)
+        buffered: list[tuple[int, str]] = []
+        for n, line in lines:
+            buffered.append((n, line))
             if line.strip():
                 first = line.lstrip()
                 break
-        rest: Iterator[str] = iter(fh)
         if first.startswith("{"):
-            for line in buffered:
-                if line.strip():
-                    yield json.loads(line)
-            for line in rest:
-                if line.strip():
-                    yield json.loads(line)
+            for n, line in [*buffered, *lines]:
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(f"{name}, line {n}: not valid JSON ({e.msg})") from e
+                if not isinstance(row, dict):
+                    raise InputError(f"{name}, line {n}: expected a JSON object with 'text'")
+                row["_where"] = f"{name}, line {n}"
+                yield row
         elif first:
-            text = "".join(buffered) + "".join(rest)
-            yield from csv.DictReader(io.StringIO(text))
+            reader = csv.DictReader(io.StringIO("".join(line for _, line in buffered) + fh.read()))
+            if "text" not in (reader.fieldnames or ()):
+                raise InputError(f"{name}: no 'text' column (columns: {reader.fieldnames})")
+            skipped = buffered[-1][0] - 1  # blank lines before the header
+            for row in reader:
+                row["_where"] = f"{name}, line {reader.line_num + skipped}"
+                yield row
     finally:
         if fh is not sys.stdin:
             fh.close()
 
 
-def _date(v: Any) -> dt.date | None:
+def _date(v: Any, field: str = "date") -> dt.date | None:
     if v in (None, ""):
         return None
     if isinstance(v, dt.date):
         return v
-    return dt.date.fromisoformat(str(v))
+    try:
+        return dt.date.fromisoformat(str(v))
+    except ValueError as e:
+        raise InputError(f"field {field!r}: {v!r} is not a date (YYYY-MM-DD)") from e
 
 
 def _fundraisers(raw: Any) -> tuple[Fundraiser, ...]:
     if not raw:
         return ()
     if isinstance(raw, str):
-        raw = json.loads(raw)
+        try:
+            raw = json.loads(raw)
+        except json.JSONDecodeError as e:
+            raise InputError(f"field 'fundraisers': not valid JSON ({e.msg})") from e
+    if not isinstance(raw, list):
+        raise InputError("field 'fundraisers': expected a list of {name, phrases, start, end}")
     out = []
     for f in raw:
+        if not isinstance(f, dict) or not f.get("name"):
+            raise InputError("field 'fundraisers': every fundraiser needs a 'name'")
         phrases = f.get("phrases") or ()
         if isinstance(phrases, str):
             phrases = [p.strip() for p in phrases.split(";") if p.strip()]
-        out.append(
-            Fundraiser(str(f["name"]), tuple(phrases), _date(f.get("start")), _date(f.get("end")))
-        )
+        start, end = _date(f.get("start"), "fundraisers.start"), _date(f.get("end"), "fundraisers.end")
+        out.append(Fundraiser(str(f["name"]), tuple(phrases), start, end))
     return tuple(out)
 
 
@@ -88,23 +118,59 @@ def context_of(
     if not funds and fundraisers and account in fundraisers:
         funds = _fundraisers(fundraisers[account])
     prior = row.get("author_prior_removals") or 0
+    try:
+        prior = int(prior)
+    except (TypeError, ValueError) as e:
+        raise InputError(f"field 'author_prior_removals': {prior!r} is not a whole number") from e
     return Context(
         post=str(row.get("post") or ""),
         account=account,
         account_kind=str(row.get("account_kind") or ""),
-        author_prior_removals=int(prior),
+        author_prior_removals=prior,
         lang=str(row.get("lang") or ""),
         fundraisers=funds,
         today=today,
     )
 
 
+def _judged_rows(
+    path: str, funds: dict[str, Any] | None, today: dt.date | None, *, labeled: bool = False
+) -> list[tuple[dict[str, Any], Context]]:
+    """Every input row with its context, all checked before anything is judged or written."""
+    out = []
+    for row in read_items(path):
+        where = row.pop("_where")
+        text = row.get("text")
+        if text is None or not isinstance(text, str):
+            raise InputError(f"{where}: field 'text' is missing or not text")
+        if labeled and row.get("label") not in CATEGORIES:
+            raise InputError(
+                f"{where}: field 'label' is {row.get('label')!r}; "
+                f"expected one of {', '.join(CATEGORIES)}"
+            )
+        try:
+            out.append((row, context_of(row, funds, today)))
+        except InputError as e:
+            raise InputError(f"{where}: {e}") from e
+    return out
+
+
 def _load_fundraisers(path: str | None) -> dict[str, Any] | None:
     if not path:
         return None
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise InputError(f"{path}: cannot be read ({e.strerror})") from e
+    except yaml.YAMLError as e:
+        raise InputError(f"{path}: not valid YAML or JSON ({e})") from e
     if not isinstance(data, dict):
-        raise SystemExit(f"{path}: expected a mapping of account to a list of fundraisers")
+        raise InputError(f"{path}: expected a mapping of account to a list of fundraisers")
+    for account, funds in data.items():
+        try:
+            _fundraisers(funds)
+        except InputError as e:
+            raise InputError(f"{path}, account {account!r}: {e}") from e
     return data
 
 
@@ -128,15 +194,11 @@ def moderate_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
     p.add_argument("--evidence", action="store_true", help="include spans, scores, rule and pack")
     a = p.parse_args(list(argv))
     engine = Engine.load(a.pack, a.model)
-    funds = _load_fundraisers(a.fundraisers)
-    today = _date(a.today)
+    rows = _judged_rows(a.file, _load_fundraisers(a.fundraisers), _date(a.today, "--today"))
+    verdicts = engine.judge_many((r["text"], ctx) for r, ctx in rows)
     out = open(a.output, "w", encoding="utf-8") if a.output else (stdout or sys.stdout)  # noqa: SIM115
     try:
-        rows = list(read_items(a.file))
-        verdicts = engine.judge_many(
-            (str(r.get("text") or ""), context_of(r, funds, today)) for r in rows
-        )
-        for r, v in zip(rows, verdicts, strict=True):
+        for (r, _ctx), v in zip(rows, verdicts, strict=True):
             rec: dict[str, Any] = {
                 "id": r.get("id"),
                 "category": v.category,
@@ -186,15 +248,11 @@ def eval_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
         if a.json:
             out.write(json.dumps(figures, indent=2, default=str) + "\n")
         return 0
-    funds = _load_fundraisers(a.fundraisers)
-    today = _date(a.today)
-    rows = list(read_items(a.file))
-    missing = [r.get("id") for r in rows if not r.get("label")]
-    if missing:
-        raise SystemExit(f"{len(missing)} rows have no 'label' (first: {missing[0]!r})")
-    verdicts = engine.judge_many(
-        (str(r.get("text") or ""), context_of(r, funds, today)) for r in rows
+    judged = _judged_rows(
+        a.file, _load_fundraisers(a.fundraisers), _date(a.today, "--today"), labeled=True
     )
+    rows = [r for r, _ in judged]
+    verdicts = engine.judge_many((r["text"], ctx) for r, ctx in judged)
     crit = [str(r.get("criticism", "")).lower() in ("true", "1", "yes") for r in rows]
     rep = report(
         [str(r["label"]) for r in rows],
@@ -275,7 +333,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or args[0] not in cmds:
         sys.stderr.write("usage: cli {moderate,moderate_eval,moderation_train} ...\n")
         return 2
-    return cmds[args[0]](args[1:])
+    try:
+        return cmds[args[0]](args[1:])
+    except InputError as e:
+        sys.stderr.write(f"steward {args[0]}: {e}\n")
+        return 2
 
 
 if __name__ == "__main__":

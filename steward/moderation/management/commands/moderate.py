@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import IO, Any, cast
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from steward.moderation.engine.cli import moderate_main
+from steward.moderation.engine.cli import InputError, moderate_main
 
 
 class Command(BaseCommand):
@@ -32,4 +32,7 @@ class Command(BaseCommand):
                 argv += [f"--{key}", str(opts[key])]
         if opts.get("evidence"):
             argv.append("--evidence")
-        moderate_main(argv, cast("IO[str]", self.stdout._out))
+        try:
+            moderate_main(argv, cast("IO[str]", self.stdout._out))
+        except InputError as e:
+            raise CommandError(str(e)) from e

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import IO, Any, cast
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from steward.moderation.engine.cli import eval_main
+from steward.moderation.engine.cli import InputError, eval_main
 
 
 class Command(BaseCommand):
@@ -35,4 +35,7 @@ class Command(BaseCommand):
         for flag in ("json", "public"):
             if opts.get(flag):
                 argv.append(f"--{flag}")
-        eval_main(argv, cast("IO[str]", self.stdout._out))
+        try:
+            eval_main(argv, cast("IO[str]", self.stdout._out))
+        except InputError as e:
+            raise CommandError(str(e)) from e

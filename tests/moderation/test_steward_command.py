@@ -1,0 +1,79 @@
+"""``steward moderate`` answers without Django (issue 3: no database, start-up under 2 seconds);
+every other ``steward`` command is Django's."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Runs the ``steward`` entry point in a fresh interpreter and reports whether Django was imported.
+_PROBE = """
+import sys
+from steward import cli
+try:
+    cli.main(sys.argv[1:])
+except SystemExit as e:
+    code = e.code
+else:
+    code = 0
+sys.stderr.write("django imported: %s, exit %s\\n" % ("django.core.management" in sys.modules, code))
+"""
+
+
+def _steward(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], input=stdin, capture_output=True, text=True,
+        cwd=ROOT, timeout=120, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+
+
+def test_moderate_runs_the_engine_without_django() -> None:
+    r = _steward("moderate", "-", stdin=json.dumps({"id": "x", "text": "f u c k the refs"}) + "\n")
+    assert "django imported: False, exit 0" in r.stderr, r.stderr
+    out = json.loads(r.stdout)
+    assert (out["id"], out["category"], out["action"]) == ("x", "profanity", "hide")
+
+
+def test_moderate_eval_runs_without_django() -> None:
+    r = _steward("moderate_eval", "-", stdin='{"id": 1, "text": "hola", "label": "ok"}\n')
+    assert "django imported: False, exit 0" in r.stderr, r.stderr
+    assert "macro-F1: 1.000" in r.stdout
+
+
+def test_other_commands_are_djangos() -> None:
+    r = _steward("check")
+    assert "System check identified no issues" in r.stdout + r.stderr
+    assert "django imported: True, exit 0" in r.stderr
+
+
+def test_bad_input_names_the_file_line_and_field_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    cases = {
+        '{"id": 1, "text": "hola"}\n{"id": 2, "text": "adiós"\n': "line 2: not valid JSON",
+        '{"id": 1, "text": "hola"}\n\n[1, 2]\n': "line 3: expected a JSON object",
+        '{"id": 1, "txt": "hola"}\n': "line 1: field 'text' is missing",
+        '{"id": 1, "text": "hi", "author_prior_removals": "two"}\n': "'author_prior_removals': 'two'",
+        '{"id": 1, "text": "hi", "fundraisers": [{"name": "Car wash", "start": "May 1"}]}\n':
+            "'fundraisers.start': 'May 1' is not a date",
+        "id,text\n1,hello\n2,\"unclosed\n": "",  # a CSV the reader accepts: no error
+        "id,comment\n1,hello\n": "no 'text' column",
+    }  # fmt: skip
+    for i, (body, message) in enumerate(cases.items()):
+        src = tmp_path / f"in{i}.txt"
+        src.write_text(body, encoding="utf-8")
+        r = _steward("moderate", str(src), "--output", str(out))
+        if not message:
+            assert "exit 0" in r.stderr, r.stderr
+            out.unlink()
+            continue
+        assert f"steward moderate: {src}" in r.stderr and message in r.stderr, (body, r.stderr)
+        assert "exit 2" in r.stderr and "Traceback" not in r.stderr
+        assert not out.exists(), "nothing is written when a row is refused"
+    r = _steward("moderate_eval", "-", stdin='{"id": 1, "text": "hola", "label": "nonsense"}\n')
+    assert "standard input, line 1: field 'label' is 'nonsense'; expected one of ok," in r.stderr
+    r = _steward("moderate", str(tmp_path / "missing.jsonl"))
+    assert "missing.jsonl: cannot be read (No such file or directory)" in r.stderr
