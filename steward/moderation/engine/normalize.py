@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import chain, repeat
 from typing import cast
 
 __all__ = ["NormText", "normalize", "light_normalize", "EMOJI_TOKENS"]
@@ -190,8 +191,16 @@ def _map_text(text: str) -> tuple[str, list[int] | None]:
         unseen = set()
     # When every character folds to exactly one character (accents, curly quotes, confusables),
     # positions are unchanged too: fold with one translate.
-    if not unseen and _MULTI.isdisjoint(chars):
-        return text.translate(_FOLD_TABLE), None
+    if not unseen:
+        if _MULTI.isdisjoint(chars):
+            return text.translate(_FOLD_TABLE), None
+        if "\u0303" not in text:  # no decomposed ñ to put together: translate too
+            # The positions: each index of ``text`` repeated as often as its folded form is long
+            # (zero times for an invisible character such as the byte-order mark), all in C; the
+            # same as the loop below gives.
+            lengths = map(len, map(_FOLD_TABLE.__getitem__, map(ord, text)))
+            indices = chain.from_iterable(map(repeat, range(len(text)), lengths))
+            return text.translate(_FOLD_TABLE), list(indices)
     mapped: list[str] = []
     origin: list[int] = []
     prev_n = False
