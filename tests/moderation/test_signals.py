@@ -37,3 +37,18 @@ def test_pre_tests_do_not_change_the_signals() -> None:
         assert structural(light) == _every_pattern(light), text
     counts, _ = structural(light_normalize("write to ana.perez@gmail.com, 12 Main St"))
     assert counts["sig.email"] == 1.0 and counts["sig.address"] == 1.0
+
+
+def test_name_pre_test_does_not_change_the_answer() -> None:
+    from steward.moderation.engine.signals import _NAME, _NOT_NAMES, looks_like_name
+
+    def every_match(text: str) -> bool:
+        return any(m.group(1).lower() not in _NOT_NAMES and m.group(2).lower() not in _NOT_NAMES
+                   for m in _NAME.finditer(text))  # fmt: skip
+
+    texts = ["Kevin Morales was late", "ask Yaritza  Peña", "Lawrence High School", "I Am",
+             "KEVIN MORALES", "kevin morales", "Mr Smith", "Ana\tRuiz", "Go Lancers! Great Game",
+             "É O"]  # fmt: skip
+    for text in texts:
+        assert looks_like_name(text) == every_match(text), text
+    assert looks_like_name("Kevin Morales was late")
