@@ -224,7 +224,7 @@ class Engine:
             else:
                 confidence = 0.95 if spans else 0.75
             rid = rule.id
-            matched = ", ".join(f"'{s.text}' ({s.kind})" for s in spans[:6])
+            matched = ", ".join([f"'{s.text}' ({s.kind})" for s in spans[:6]])
             get = sig.scores.get
             sc = ", ".join([f"{n}={get(n, 0.0):.2f}" for n in rule.compared_scores])
             parts = [f"rule {rule.id} (clause {rule.clause})"]

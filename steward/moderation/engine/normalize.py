@@ -123,8 +123,8 @@ def _finish(raw: str) -> str | None:
     raw = raw.lstrip(_STRIP_EDGE).rstrip("!|'’#+@.·•")
     if not raw:
         return None
-    if not any(ch.isalpha() for ch in raw):
-        digits = "".join(ch for ch in raw if ch.isdigit())
+    if not any(map(str.isalpha, raw)):
+        digits = "".join(filter(str.isdigit, raw))
         return digits or None
     out = []
     for ch in raw:
