@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from steward.moderation import selectors, services
+from steward.moderation import rulebook, selectors, services
 from steward.moderation.models import QueueItem
 
 router = Router()
@@ -220,3 +221,22 @@ def appeal_review(request: HttpRequest, pk: int, body: AppealReviewIn) -> Any:
 
 
 __all__ = ["QueueItem", "router"]
+
+
+class JudgeIn(Schema):
+    text: str = Field(max_length=8000)
+    post: str = Field("", max_length=8000)
+    lang: Literal["", "en", "es"] = ""
+
+
+@router.get("/rules", response=dict[str, Any])
+def rules(request: HttpRequest) -> Any:
+    """The active rule pack and model, every rule in the order the engine tries them, in words."""
+    data = rulebook.rules_in_words()
+    return {**data, "rules": [dataclasses.asdict(r) for r in data["rules"]]}
+
+
+@router.post("/judge", response=dict[str, Any])
+def judge(request: HttpRequest, body: JudgeIn) -> Any:
+    """The verdict the engine would give a comment (nothing is recorded)."""
+    return rulebook.try_comment(body.text, post=body.post, lang=body.lang).to_dict()

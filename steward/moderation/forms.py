@@ -71,3 +71,18 @@ class AppealReviewForm(forms.Form):
     reverse = forms.TypedChoiceField(label=_("Decision"), choices=[("1", _("Restore the comment")), ("0", _("Uphold the decision"))],
                                      coerce=lambda v: v == "1")  # fmt: skip
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TryCommentForm(forms.Form):
+    """A comment typed to see what the engine would do with it; nothing is stored."""
+
+    text = forms.CharField(label=_("Comment"), max_length=8000, widget=forms.Textarea(attrs={"rows": 3}))
+    post = forms.CharField(
+        label=_("The post it answers (optional)"), max_length=8000, required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Off-topic comments are judged against the post."),
+    )  # fmt: skip
+    lang = forms.ChoiceField(
+        label=_("Language"), required=False,
+        choices=[("", _("Detect")), ("en", _("English")), ("es", _("Spanish"))],
+    )  # fmt: skip

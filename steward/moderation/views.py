@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from steward.core.errors import NotPermitted, PolicyViolation
-from steward.moderation import selectors, services
+from steward.moderation import rulebook, selectors, services
 from steward.moderation.forms import (
     AppealForm,
     AppealReviewForm,
@@ -27,9 +27,10 @@ from steward.moderation.forms import (
     DecisionForm,
     LiftForm,
     ReportForm,
+    TryCommentForm,
 )
 from steward.moderation.guidelines import guideline_text
-from steward.moderation.models import Decision, PlatformAction, QueueItem
+from steward.moderation.models import CATEGORIES, Decision, PlatformAction, QueueItem
 from steward.platforms.selectors import offered_actions
 from steward.registry.selectors import accounts_for
 
@@ -59,6 +60,23 @@ def queue(request: HttpRequest) -> HttpResponse:
         "items": items, "reason": reason,
         "tabs": [(v, label, counts.get(v, 0)) for v, label in QueueItem.Reason.choices], "accounts": accounts, "units": sorted(units, key=str),
         "account_id": account_id, "unit_id": unit_id,
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rules(request: HttpRequest) -> HttpResponse:
+    """The engine's rules in words, and a comment tried against them (POST, so that what is typed
+    stays out of addresses and logs; nothing is recorded)."""
+    form = TryCommentForm(request.POST if request.method == "POST" else None)
+    verdict = None
+    if form.is_valid():
+        d = form.cleaned_data
+        verdict = rulebook.try_comment(d["text"], post=d["post"], lang=d["lang"])
+    return render(request, "moderation/rules.html", {
+        **rulebook.rules_in_words(), "form": form, "verdict": verdict,
+        "categories": CATEGORIES, "actions": Decision.Outcome.choices,
+        "verdict_evidence": verdict.to_dict()["evidence"] | {"explanation": verdict.explanation} if verdict else None,
     })  # fmt: skip
 
 

@@ -30,3 +30,10 @@ def queue_note(item: Any) -> str:
     if decision is not None and item.note and item.note == (decision.evidence or {}).get("explanation"):
         return explain.explanation(decision.evidence, decision.clause or "")
     return str(item.note)
+
+
+@register.filter
+def evidence_explanation(evidence: dict[str, Any], clause: str) -> str:
+    """``{{ evidence|evidence_explanation:clause }}``: as ``decision_explanation``, for a verdict
+    that was not recorded (the rules page's "try a comment")."""
+    return explain.explanation(evidence or {}, clause or "")
