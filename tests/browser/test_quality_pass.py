@@ -35,3 +35,20 @@ def test_plain_forms_stack_labels_and_queue_tabs_have_no_bullets(live_server: An
     assert tabs.evaluate("e => getComputedStyle(e).listStyleType") == "none"
     current = page.locator("nav[aria-label=Queues] a[aria-current=page]")
     assert current.evaluate("e => getComputedStyle(e).fontWeight") == "700"
+
+
+def test_a_teacher_tries_a_comment_on_the_rules_page(live_server: Any, lps: Any, browser_page: Any) -> None:  # noqa: F811
+    from tests.browser.test_walkthrough import _axe_violations
+
+    page, base = browser_page, live_server.url
+    _sign_in(page, base, "teacher_a")
+    page.goto(f"{base}/moderation/")
+    page.get_by_role("link", name="Rules").click()
+    page.get_by_role("textbox", name="Comment", exact=True).fill("hope nobody finds out where she parks")
+    page.get_by_label("The post it answers (optional)").fill("Congratulations to the girls basketball team!")
+    page.get_by_role("button", name="Judge").click()
+    verdict = page.get_by_role("status")
+    assert "Safety [0.2] — Escalate" in verdict.inner_text()
+    assert page.locator("#id_text").input_value() == "hope nobody finds out where she parks"
+    page.screenshot(path=str(SHOTS / "steward-rules-try.png"), full_page=False)
+    assert not _axe_violations(page), _axe_violations(page)
