@@ -151,3 +151,13 @@ def test_hits_name_the_tokens_they_cover(lexicon: Lexicon) -> None:
             covered = " ".join(norm.tokens[h.first_token : h.last_token + 1])
             assert h.term in covered, (text, h)
             assert h.span == (norm.spans[h.first_token][0], norm.spans[h.last_token][1])
+
+
+def test_one_hit_per_category_and_tokens_and_allow_phrases_cancel(lexicon: Lexicon) -> None:
+    """Hits are de-duplicated while they are found (several keys can cover the same tokens) and
+    allow phrases are applied after: each (category, tokens) once, none inside an allow phrase."""
+    # "motherfucker" is found by three profanity keys ("motherf*", "motherfuck*", "*fuck*").
+    hits = lexicon.scan(lexicon.resolve_masks(normalize("motherfucker, shit and fuuuuck")))
+    keys = [(h.category, h.first_token, h.last_token) for h in hits]
+    assert len(keys) == len(set(keys)) and {k[1] for k in keys} == {0, 1, 3}
+    assert not [h for h in lexicon.scan(normalize("Dick's Sporting Goods")) if h.category != "allow"]

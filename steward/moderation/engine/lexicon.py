@@ -159,6 +159,9 @@ class Lexicon:
             return []  # the common case: no word of any list, no token offsets needed
         raw: list[Hit] = []
         allowed: list[tuple[int, int]] = []
+        # One hit per (category, first token, last token), the first found: several keys (the
+        # doubled-letter variants, the same word in two lists) can cover the same tokens.
+        seen: set[tuple[str, int, int]] = set()
         count = text.count
         for end, (length, ents) in found:
             s, e = end - length + 1, end  # inclusive char range in ``text``
@@ -176,19 +179,17 @@ class Lexicon:
             for ent in ents:
                 if ent.category == "allow":
                     allowed.append((first, last))
-                else:
+                    continue
+                key = (ent.category, first, last)
+                if key not in seen:
+                    seen.add(key)
                     raw.append(Hit(ent.category, ent.term, first, last, span, ent.language))
         if allowed:
+            # Dropping them after the de-duplication above gives what dropping them first would:
+            # all hits of one key cover the same tokens.
             raw = [h for h in raw if not any(a <= h.first_token and h.last_token <= b
                                              for a, b in allowed)]  # fmt: skip
-        seen: set[tuple[str, int, int]] = set()
-        out: list[Hit] = []
-        for h in raw:
-            key = (h.category, h.first_token, h.last_token)
-            if key not in seen:
-                seen.add(key)
-                out.append(h)
-        return out
+        return raw
 
 
 def _read_file(path: Path) -> list[_Entry]:
