@@ -2,9 +2,10 @@
 
 Heads, all over one vocabulary of word 1–2-grams and character 2–5-grams:
 
-- ``abuse`` (binary): Davidson train split (hate or offensive), HateXplain train split (offensive
-  or hate), and the school set's train split (profanity and offensive = 1; ok, personal issue, off
-  topic, commercial and privacy = 0; school rows weighted up so civil criticism stays low).
+- ``abuse`` (binary): HateXplain train split (offensive or hate) and the school set's train split
+  (profanity and offensive = 1; ok, personal issue, off topic, commercial and privacy = 0; school
+  rows weighted up so civil criticism stays low). Davidson is left out of this head (it still
+  shapes the vocabulary): see ``TrainConfig.davidson_in_abuse``.
 - ``spam`` (binary): YouTube spam train split and the school train split (commercial = 1).
 - ``school`` (one-vs-rest linear SVM over the nine categories, class-balanced; scores are the
   sigmoid of the margin): the school train split only, with the post pseudo-tokens.
@@ -50,6 +51,12 @@ class TrainConfig:
     c_spam = 4.0
     c_school = 1.0
     school_weight_abuse = 4.0
+    #: Davidson's tweets in the abuse head. Off since 2026-11-29: its "offensive" label is known to
+    #: fall disproportionately on African-American English (Sap et al. 2019; Davidson et al. 2019),
+    #: and without it the HateXplain train 4-fold went from 0.781 to 0.785 (0.793 with the review
+    #: rule at 0.5) with no school comment removed in the school train k-fold. The lexicon still
+    #: removes profanity and slurs whatever the model says.
+    davidson_in_abuse = False
     school_weight_spam = 3.0
     #: SVM margins are multiplied by this before the sigmoid, so 0.5 is the margin and scores
     #: spread over [0, 1] (margin -1 -> 0.05, +1 -> 0.95).
@@ -101,10 +108,11 @@ def train(
     # abuse head
     sch_ab = [(t, e) for t, e in zip(tok_sch_np, sch, strict=True)
               if e.label in _ABUSE_POS | _ABUSE_NEG]  # fmt: skip
-    docs = tok_dav + tok_hx + [t for t, _ in sch_ab]
-    y_ab = np.array([e.removable for e in dav] + [e.removable for e in hx]
+    dav_ab, tok_dav_ab = (dav, tok_dav) if cfg.davidson_in_abuse else ([], [])
+    docs = tok_dav_ab + tok_hx + [t for t, _ in sch_ab]
+    y_ab = np.array([e.removable for e in dav_ab] + [e.removable for e in hx]
                     + [e.label in _ABUSE_POS for _, e in sch_ab], dtype=int)  # fmt: skip
-    w_ab = np.array([1.0] * (len(dav) + len(hx)) + [cfg.school_weight_abuse] * len(sch_ab))
+    w_ab = np.array([1.0] * (len(dav_ab) + len(hx)) + [cfg.school_weight_abuse] * len(sch_ab))
     x_ab = feat.transform(docs)
     abuse = _fit_binary(x_ab, y_ab, w_ab, cfg.c_abuse)
     log(f"abuse head: {x_ab.shape[0]} rows ({time.perf_counter() - t0:.1f}s)")
@@ -152,6 +160,7 @@ def train(
         "data": {
             "davidson": {
                 "rows": len(dav),
+                "used_for": "vocabulary" + (" and abuse head" if cfg.davidson_in_abuse else " only"),
                 "split": f"stratified 80/20 train part, seed {ds.SEED}",
                 "source": "t-davidson/hate-speech-and-offensive-language @ cb50f7e",
                 "licence": "MIT",
@@ -221,7 +230,7 @@ def school_cross_validation(
     )
     x_np = feat.transform(_tokens([e.text for e in sch], lex))
     y = np.array([e.label for e in sch])
-    dav = ds.davidson("train", data_root)
+    dav = ds.davidson("train", data_root) if cfg.davidson_in_abuse else []
     hx = ds.hatexplain("train", data_root)
     yt = ds.youtube_spam("train", data_root)
     x_pub = feat.transform(_tokens([e.text for e in dav + hx], lex))
@@ -273,8 +282,8 @@ def hatexplain_cross_validation(
     log: Callable[[str], None] = print,
 ) -> tuple[Any, dict[str, list[int]]]:
     """Removable-vs-ok figures of the whole engine on the HateXplain *train* split, each fold
-    judged by an engine whose ``abuse`` head was refit without it (on Davidson train, the other
-    HateXplain-train folds and the school rows, as :func:`train` does). The validation and test
+    judged by an engine whose ``abuse`` head was refit without it (on the other HateXplain-train
+    folds and the school rows, plus Davidson train if the config says so, as :func:`train` does). The validation and test
     splits are never read. Returns the binary report and, per rule, the removals of comments
     HateXplain labels normal and removable."""
     from scipy import sparse
@@ -287,7 +296,7 @@ def hatexplain_cross_validation(
     assert base.model is not None, "train the model first"
     model, lex = base.model, base.lexicon
     feat = model.featurizer
-    dav = ds.davidson("train", data_root)
+    dav = ds.davidson("train", data_root) if cfg.davidson_in_abuse else []
     hx = ds.hatexplain("train", data_root)
     sab = [e for e in ds.school("train") if e.label in _ABUSE_POS | _ABUSE_NEG]
     x_dav = feat.transform(_tokens([e.text for e in dav], lex))
