@@ -12,7 +12,7 @@ TEXTS = [
     "$20 a ticket", "20 dollars", "20dólares", "veinte usd", "12 Main St", "1234 Essex Street",
     "45 South Union ave", "calle Broadway #12", "avenida Central 5", "5 de la calle Lowell",
     "12\tmain st", "Class of 2026", "100% agree", "", "no digits, no at, no dot",
-    "٣ main st", "call ٩٧٨٥٥٥٠١٢٣",
+    "٣ main st", "call ٩٧٨٥٥٥٠١٢٣", "a cut-off link http://&#8230;", "https://", "ftp://host",
 ]  # fmt: skip
 
 
@@ -30,8 +30,8 @@ def _every_pattern(light: str) -> tuple[dict[str, float], list[tuple[str, int, i
 
 
 def test_pre_tests_do_not_change_the_signals() -> None:
-    # One known exception, left as it is: a link with no dot ("http://&#8230;") is not counted.
-    assert structural("see http://&#8230;")[0]["sig.url"] == 0.0
+    # A link cut off before its dot is still a link.
+    assert structural("see http://&#8230;")[0]["sig.url"] == 1.0
     for text in TEXTS:
         light = light_normalize(text)
         assert structural(light) == _every_pattern(light), text
@@ -52,3 +52,15 @@ def test_name_pre_test_does_not_change_the_answer() -> None:
     for text in texts:
         assert looks_like_name(text) == every_match(text), text
     assert looks_like_name("Kevin Morales was late")
+
+
+def test_short_comments_are_told_apart_by_their_verbs() -> None:
+    from steward.moderation.engine.normalize import normalize
+    from steward.moderation.engine.signals import detect_language
+
+    def lang(text: str) -> str:
+        return detect_language(normalize(text).tokens)
+
+    assert [lang(t) for t in ("Quiero desaparecer", "Voy a matarme", "Ya no puedo más")] == ["es"] * 3
+    assert [lang(t) for t in ("I want to disappear", "I want a car", "Nobody would miss me")] == ["en"] * 3
+    assert lang("Voy a la escuela") == "es" and lang("Go Lancers") == "en"  # a tie stays English

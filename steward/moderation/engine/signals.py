@@ -28,13 +28,19 @@ _ES = _words(
     "estos estas mi mis su sus nuestro nuestra yo tu usted ustedes nosotros ellos ella pero porque "
     "como cuando donde muy más mas también tambien hay ser fue gracias hijo hija niños niño niña "
     "escuela maestra maestro qué que no sí si al lo le les se ya todo todos nada bien mal hoy "
-    "mañana manana día dia"
+    "mañana manana día dia "
+    # frequent verbs and pronouns, so that a short comment such as "quiero desaparecer" is known
+    "quiero quiere quieren puedo puede pueden voy vas va vamos van tengo tiene tienen estoy estas "
+    "soy eres somos hace hacen nadie alguien algo nunca siempre ahora aqui ese esa eso esto vez "
+    "ustedes mejor peor otra otro"
 )  # fmt: skip
-_EN = _words(
-    "the a an of and to in is are was were be been for on with without my your our their his her "
+_EN = _words(  # not "a": it is Spanish too ("voy a")
+    "the an of and to in is are was were be been for on with without my your our their his her "
     "this that these those it its they we you he she i but because how when where very more also "
     "there have has had not no yes thank thanks kids kid school teacher today tomorrow day all "
-    "any what who why will would can could should do does did"
+    "any what who why will would can could should do does did "
+    "want wants am im going gonna get got know think just like so please nobody someone never "
+    "always now here if or at from about"
 )  # fmt: skip
 
 
@@ -64,9 +70,8 @@ _PATTERNS = {
 _COMPILED = {k: re.compile(v) for k, v in _PATTERNS.items()}
 _SIG_NAMES = {k: f"sig.{k}" for k in _PATTERNS}
 _NO_COUNTS = dict.fromkeys(_SIG_NAMES.values(), 0.0)
-# Substrings without which the url / money patterns cannot match. (The url test also asks for a
-# dot, which "http://" without one, e.g. a cut-off "http://&#8230;", does not have: such a link is
-# not counted. Kept as it is by the third speed pass, whose output had to stay the same.)
+# Substrings without which the url / money patterns cannot match (a link is "http(s)://..." or
+# has a dot and one of these; a cut-off "http://&#8230;" is a link too).
 _URL_HINTS = ("http", "www.", ".co", ".net", ".org", ".ly", ".io", ".shop", ".store", ".biz", ".me",
               ".info")  # fmt: skip
 _MONEY_HINTS = ("$", "dollars", "dolares", "dólares", "usd")
@@ -89,14 +94,15 @@ def structural(light: str) -> tuple[dict[str, float], list[tuple[str, int, int]]
     spans: list[tuple[str, int, int]] = []
     has_digit = _DIGITS.search(light) is not None
     has_at = "@" in light
-    if not (has_digit or has_at or "." in light):
-        return counts, spans  # every pattern needs a digit, an "@" or a dot
+    has_scheme = "://" in light
+    if not (has_digit or has_at or has_scheme or "." in light):
+        return counts, spans  # every pattern needs a digit, an "@", "://" or a dot
     # Exact pre-tests: each is implied by a match of its pattern.
     ndigits = 0  # a phone number has ten; other scripts have other digits: no pre-test there
     if has_digit:
         ndigits = sum(map(light.count, "0123456789")) if light.isascii() else 10
     checks = {
-        "url": "." in light and any(map(light.__contains__, _URL_HINTS)),
+        "url": has_scheme or ("." in light and any(map(light.__contains__, _URL_HINTS))),
         "phone": ndigits >= 10,
         "email": has_at and _EMAIL_HINT.search(light) is not None,
         "money": has_digit and any(map(light.__contains__, _MONEY_HINTS)),
