@@ -144,6 +144,11 @@ _FOLD = {
     "entradas": "ticket", "cena": "dinner", "baile": "dance", "ciencias": "science",
     "feriado": "holiday", "lluvia": "rain", "frio": "cold", "calefaccion": "heat",
     "estacionamiento": "parking", "tarde": "late", "retraso": "delay",
+    "abrigo": "coat", "abrigos": "coat", "chaqueta": "jacket", "chaquetas": "jacket",
+    "gimnasio": "gym", "mochila": "backpack", "mochilas": "backpack", "perdido": "lost",
+    "perdida": "lost", "perdidos": "lost", "perdio": "lost", "uniforme": "uniform",
+    "uniformes": "uniform", "zapatos": "shoes", "camisa": "shirt", "camisas": "shirt",
+    "pantalon": "pants", "pantalones": "pants", "ropa": "clothes",
 }  # fmt: skip
 _STOP = _ES | _EN | _words(
     "just like get got so if then than from about into out up down over also really much many "
