@@ -1,9 +1,10 @@
 """The ``steward`` command: Django's management commands (``steward migrate``, ``steward
 import_roster PATH``, ``steward moderate FILE``).
 
-The moderation engine's own commands (``moderate``, ``moderate_eval``, ``moderation_train``) need no
-database and no Django: they go straight to the engine's command line, which starts in about half
-the time Django's set-up takes (``python manage.py moderate`` runs the same code through Django).
+The moderation engine's own commands (``moderate``, ``moderate_eval``, ``moderation_train``,
+``moderation_pack_check``) need no database and no Django: they go straight to the engine's
+command line, which starts in about half the time Django's set-up takes (``python manage.py
+moderate`` runs the same code through Django).
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import os
 import sys
 
 #: Commands answered by ``steward.moderation.engine.cli`` without setting Django up.
-ENGINE_COMMANDS = frozenset({"moderate", "moderate_eval", "moderation_train"})
+ENGINE_COMMANDS = frozenset(
+    {"moderate", "moderate_eval", "moderation_train", "moderation_pack_check"}
+)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -77,3 +77,44 @@ def test_bad_input_names_the_file_line_and_field_and_writes_nothing(tmp_path: Pa
     assert "standard input, line 1: field 'label' is 'nonsense'; expected one of ok," in r.stderr
     r = _steward("moderate", str(tmp_path / "missing.jsonl"))
     assert "missing.jsonl: cannot be read (No such file or directory)" in r.stderr
+
+
+def _pack_copy(tmp_path: Path, edit: str = "", replace: tuple[str, str] = ("", "")) -> Path:
+    """The LPS pack copied to ``tmp_path``, its lexicons by absolute path, with an edit."""
+    from steward.moderation.engine.rules import DEFAULT_PACK
+
+    text = DEFAULT_PACK.read_text(encoding="utf-8")
+    text = text.replace("  - lexicons/", f"  - {DEFAULT_PACK.parent}/lexicons/")
+    if replace[0]:
+        assert replace[0] in text
+        text = text.replace(*replace)
+    path = tmp_path / "pack.yaml"
+    path.write_text(text + edit, encoding="utf-8")
+    return path
+
+
+def test_pack_check_passes_the_shipped_pack_and_refuses_one_that_removes_criticism(tmp_path: Path) -> None:
+    r = _steward("moderation_pack_check")
+    assert "exit 0" in r.stderr, r.stderr
+    assert "lps.safety.threat  [0.2] safety -> escalate, a person confirms" in r.stdout
+    assert "criticisms of the labeled school set hidden or escalated: 0/" in r.stdout
+    # A district adds a rule that hides whatever names the superintendent: refused, with the proof.
+    rule = """
+  - id: district.no-superintendent
+    clause: "1.8.b"
+    category: offensive
+    priority: 950
+    when:
+      phrases: [superintendent, superintendente]
+    action: hide
+"""
+    r = _steward("moderation_pack_check", str(_pack_copy(tmp_path, edit=rule)))
+    assert "exit 1" in r.stderr, r.stderr
+    assert "REMOVED by district.no-superintendent:" in r.stdout
+
+
+def test_pack_check_names_the_rule_and_field_of_a_broken_pack(tmp_path: Path) -> None:
+    broken = _pack_copy(tmp_path, replace=('clause: "1.8.d"', 'clause: "9.9"'))
+    r = _steward("moderation_pack_check", str(broken))
+    assert "exit 2" in r.stderr and "Traceback" not in r.stderr
+    assert f"steward moderation_pack_check: {broken}: rule 'lps.offtopic.post': field 'clause'" in r.stderr

@@ -20,7 +20,8 @@ import yaml
 from .types import CATEGORIES, Context, Fundraiser
 
 __all__ = [
-    "main", "moderate_main", "eval_main", "train_main", "read_items", "context_of", "InputError",
+    "main", "moderate_main", "eval_main", "train_main", "pack_check_main", "read_items", "context_of",
+    "InputError",
 ]  # fmt: skip
 
 
@@ -268,6 +269,45 @@ def eval_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
     return 0
 
 
+def pack_check_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
+    """``steward moderation_pack_check [PACK]``: load an edited rule pack and its lexicons as the
+    engine would (an error names the file, the rule or category and the field), then judge every
+    criticism of the labeled school set with it: a pack that would hide or escalate one of them is
+    refused (exit status 1), because criticism is not a category (records-and-law.md part B)."""
+    from . import datasets as ds
+    from .engine import Engine
+    from .lexicon import LexiconError
+    from .rules import PackError
+
+    p = argparse.ArgumentParser(
+        prog="steward moderation_pack_check",
+        description="Check a rule pack before the district uses it.",
+    )
+    p.add_argument("pack", nargs="?", help="rule pack YAML (default: the LPS pack)")
+    p.add_argument("--model", help="model artifact (default: the shipped one)")
+    a = p.parse_args(list(argv))
+    out = stdout or sys.stdout
+    try:
+        engine = Engine.load(a.pack, a.model)
+    except (PackError, LexiconError) as e:
+        raise InputError(str(e)) from e
+    pack = engine.pack
+    model = engine.model.meta.get("version", "?") if engine.model is not None else "none"
+    out.write(f"{pack.path}: pack {pack.name} {pack.version}, {len(pack.rules)} rules, "
+              f"{engine.lexicon.size} lexicon entries ({', '.join(sorted(engine.lexicon.languages))}), "
+              f"model {model}\n")  # fmt: skip
+    for r in pack.rules:
+        confirm = ", a person confirms" if r.requires_confirmation else ""
+        out.write(f"  {r.priority:>5}  {r.id}  [{r.clause}] {r.category} -> {r.action}{confirm}\n")
+    crit = [e for e in ds.school("all") if str(e.row.get("criticism", "")).lower() == "true"]
+    verdicts = engine.judge_many([(e.text, context_of(e.row)) for e in crit])
+    removed = [(e, v) for e, v in zip(crit, verdicts, strict=True) if v.removes]
+    out.write(f"criticisms of the labeled school set hidden or escalated: {len(removed)}/{len(crit)}\n")
+    for e, v in removed:
+        out.write(f"  REMOVED by {v.evidence.rule_id}: {e.text}\n")
+    return 1 if removed else 0
+
+
 def train_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
     """``steward moderation_train``: train the linear heads and write the artifact."""
     from .train import train
@@ -329,9 +369,10 @@ def train_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m steward.moderation.engine.cli {moderate,moderate_eval,moderation_train} ...``."""
     args = list(sys.argv[1:] if argv is None else argv)
-    cmds = {"moderate": moderate_main, "moderate_eval": eval_main, "moderation_train": train_main}
+    cmds = {"moderate": moderate_main, "moderate_eval": eval_main, "moderation_train": train_main,
+            "moderation_pack_check": pack_check_main}  # fmt: skip
     if not args or args[0] not in cmds:
-        sys.stderr.write("usage: cli {moderate,moderate_eval,moderation_train} ...\n")
+        sys.stderr.write("usage: cli {%s} ...\n" % ",".join(cmds))
         return 2
     try:
         return cmds[args[0]](args[1:])
