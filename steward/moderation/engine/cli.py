@@ -372,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cmds = {"moderate": moderate_main, "moderate_eval": eval_main, "moderation_train": train_main,
             "moderation_pack_check": pack_check_main}  # fmt: skip
     if not args or args[0] not in cmds:
-        sys.stderr.write("usage: cli {%s} ...\n" % ",".join(cmds))
+        sys.stderr.write(f"usage: cli {{{','.join(cmds)}}} ...\n")
         return 2
     try:
         return cmds[args[0]](args[1:])
