@@ -299,12 +299,12 @@ def pack_check_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
     for r in pack.rules:
         confirm = ", a person confirms" if r.requires_confirmation else ""
         out.write(f"  {r.priority:>5}  {r.id}  [{r.clause}] {r.category} -> {r.action}{confirm}\n")
-    crit = [e for e in ds.school("all") if str(e.row.get("criticism", "")).lower() == "true"]
-    verdicts = engine.judge_many([(e.text, context_of(e.row)) for e in crit])
-    removed = [(e, v) for e, v in zip(crit, verdicts, strict=True) if v.removes]
+    crit = [ex for ex in ds.school("all") if str(ex.row.get("criticism", "")).lower() == "true"]
+    verdicts = engine.judge_many([(ex.text, context_of(ex.row)) for ex in crit])
+    removed = [(ex, v) for ex, v in zip(crit, verdicts, strict=True) if v.removes]
     out.write(f"criticisms of the labeled school set hidden or escalated: {len(removed)}/{len(crit)}\n")
-    for e, v in removed:
-        out.write(f"  REMOVED by {v.evidence.rule_id}: {e.text}\n")
+    for ex, v in removed:
+        out.write(f"  REMOVED by {v.evidence.rule_id}: {ex.text}\n")
     return 1 if removed else 0
 
 
