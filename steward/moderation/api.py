@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 
 from steward.moderation import rulebook, selectors, services
 from steward.moderation.models import QueueItem
+from steward.moderation.report import moderation_report
 
 router = Router()
 
@@ -240,3 +241,18 @@ def rules(request: HttpRequest) -> Any:
 def judge(request: HttpRequest, body: JudgeIn) -> Any:
     """The verdict the engine would give a comment (nothing is recorded)."""
     return rulebook.try_comment(body.text, post=body.post, lang=body.lang).to_dict()
+
+
+@router.get("/report", response=dict[str, Any])
+def consistency_report(
+    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None, account: int | None = None
+) -> Any:
+    """The moderation consistency report (MOD-6) for a period (default: the last 30 days)."""
+    from django.utils import timezone
+
+    end = end or timezone.localdate()
+    start = start or end - dt.timedelta(days=30)
+    data = moderation_report(_user(request), start=start, end=end, account_id=account)
+    out = dataclasses.asdict(data)
+    out["account"] = data.account.pk if data.account else None
+    return out

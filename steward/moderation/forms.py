@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -86,3 +87,30 @@ class TryCommentForm(forms.Form):
         label=_("Language"), required=False,
         choices=[("", _("Detect")), ("en", _("English")), ("es", _("Spanish"))],
     )  # fmt: skip
+
+
+class ConsistencyReportForm(forms.Form):
+    """The period and the account of the moderation consistency report (MOD-6)."""
+
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    account = forms.TypedChoiceField(label=_("Account"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data: Any = None, *, accounts: Any = ()) -> None:
+        today = timezone.localdate()
+        super().__init__(data, initial={"start": today - dt.timedelta(days=30), "end": today})
+        account = self.fields["account"]
+        assert isinstance(account, forms.TypedChoiceField)
+        account.choices = [("", _("All accounts"))] + [(a.pk, a.display_name) for a in accounts]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end of the period comes before its start."))
+        return data
+
+    def period(self) -> tuple[dt.date, dt.date, int | None]:
+        """The chosen period and account; by default the 30 days up to today, every account."""
+        d = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        end = d.get("end") or timezone.localdate()
+        return d.get("start") or end - dt.timedelta(days=30), end, d.get("account")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("decisions/", views.decisions, name="decisions"),
     path("rules/", views.rules, name="rules"),
+    path("report/", views.consistency_report, name="report"),
     path("comments/<int:pk>/", views.comment_detail, name="comment_detail"),
     path("comments/<int:pk>/decide/", views.comment_decide, name="comment_decide"),
     path("comments/<int:pk>/report/", views.comment_report, name="comment_report"),

@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from steward.core.errors import NotPermitted, PolicyViolation
-from steward.moderation import rulebook, selectors, services
+from steward.moderation import report, rulebook, selectors, services
 from steward.moderation.forms import (
     AppealForm,
     AppealReviewForm,
     BlockDecisionForm,
     BlockProposalForm,
+    ConsistencyReportForm,
     DecisionForm,
     LiftForm,
     ReportForm,
@@ -78,6 +79,23 @@ def rules(request: HttpRequest) -> HttpResponse:
         "categories": CATEGORIES, "actions": Decision.Outcome.choices,
         "verdict_evidence": verdict.to_dict()["evidence"] | {"explanation": verdict.explanation} if verdict else None,
     })  # fmt: skip
+
+
+@login_required
+def consistency_report(request: HttpRequest) -> HttpResponse:
+    """What was decided over a period, by category, decider and account; what people did with the
+    engine's removals; appeals and second reviews (MOD-6). ``?format=csv`` downloads it."""
+    form = ConsistencyReportForm(request.GET or None, accounts=accounts_for(request.user))
+    start, end, account_id = form.period()
+    data = report.moderation_report(request.user, start=start, end=end, account_id=account_id)
+    if request.GET.get("format") == "csv" and not form.errors:
+        response = HttpResponse(report.report_csv(data), content_type="text/csv; charset=utf-8")
+        name = f"moderation-report-{start.isoformat()}-{end.isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    query = request.GET.copy()
+    query["format"] = "csv"
+    return render(request, "moderation/report.html", {"form": form, "report": data, "csv_query": query.urlencode()})
 
 
 @login_required

@@ -52,3 +52,16 @@ def test_a_teacher_tries_a_comment_on_the_rules_page(live_server: Any, lps: Any,
     assert page.locator("#id_text").input_value() == "hope nobody finds out where she parks"
     page.screenshot(path=str(SHOTS / "steward-rules-try.png"), full_page=False)
     assert not _axe_violations(page), _axe_violations(page)
+
+
+def test_the_moderation_report_reads_as_tables(live_server: Any, lps: Any, browser_page: Any) -> None:  # noqa: F811
+    from tests.browser.test_walkthrough import _axe_violations
+
+    page, base = browser_page, live_server.url
+    _sign_in(page, base, "media_officer")
+    page.goto(f"{base}/moderation/")
+    page.get_by_role("link", name="Report", exact=True).click()
+    assert page.get_by_role("heading", name="By category").is_visible()
+    assert page.get_by_role("link", name="Download CSV").is_visible()
+    page.screenshot(path=str(SHOTS / "steward-moderation-report.png"), full_page=True)
+    assert not _axe_violations(page), _axe_violations(page)
