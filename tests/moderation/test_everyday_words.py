@@ -13,6 +13,36 @@ GRADUATION = "Congratulations to the Class of 2026! Graduation is Friday at Vete
 LUNCH = "This week's lunch menu: arroz con pollo, tacos, pizza and fish sticks."
 LOST = "Lost and found: coats and bags left in the gym will be donated Friday."
 SCIENCE = "Science fair Thursday: the second graders show their class pet projects."
+MCAS = "MCAS testing begins next week; teachers will assess reading and math."
+GARDEN = "Spring clean-up day at the school garden and playground Saturday."
+HISTORY = (
+    "World history: grade 7 students are studying the religions of the Middle East this month."
+)
+STAFF = "Meet our staff: the front office team at the Arlington School."
+BUS = "Transportation update: bus routes and stops for the new school year are posted."
+SPIRIT = "Spirit week: wear your school colors Friday and cheer on the Lancers!"
+LICE = "Health office reminder: please check your children for head lice after the break."
+TEACHERS = "Happy Teacher Appreciation Week! Thank you to all our teachers and staff."
+BULLYING = (
+    "Anti-bullying week: students learn what to do when someone hits, pushes or threatens them."
+)
+NURSE = "Diabetes awareness month: our school nurses explain how students check their blood sugar at school."
+BUDGET = "The School Committee will vote on the FY27 budget Thursday at 6 pm at City Hall."
+PREK = "Our pre-K students sang farm animal songs for their families at the spring concert."
+BASKETBALL = (
+    "Go Lancers! Varsity basketball hosts Central Catholic Friday at 7 in the high school gym."
+)
+TRACK = "Track and field results: great meet against Methuen on Saturday, many personal bests and a school record!"
+DISMISSAL = "Dismissal reminder: parents picking up students, please use the Haverhill Street entrance at 2:30."
+EARLY = "Salida temprano el viernes: los padres que vengan a buscar a sus hijos temprano por una cita médica deben firmar en la oficina."
+STARTTIMES = "Beginning in January, Lawrence High School's start time moves to 8:30 am, following research on teen sleep."
+HEALTH = "Health class: grade 11 learns about sexually transmitted infections this month; families can preview the lessons."
+DISCIPLINE = "The district's new discipline policy is posted; families can comment before the School Committee vote."
+SOCCER = "Girls' soccer wins in overtime! The Lancers scored on a free kick in the last minute."
+ATTENDANCE = "Attendance matters: students should arrive on time every day."
+FIELDTRIP = "Field trip to the Museum of Science is Thursday. Permission slips due Monday."
+PICTURES = "Picture day is Tuesday! Team photos for fall sports are after school."
+SWIM = "Swim and dive meet Saturday at the Lawrence High pool against Andover."
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +58,75 @@ def engine() -> Engine:
     ("Magna cum laude y primera de su familia en graduarse", GRADUATION),
     ("¿Hay opción sin cerdo? Gracias", LUNCH),
     ("The second graders' guinea pig project won a ribbon", SCIENCE),
+    # Fifth pass (2026-11-29): an audit of both lexicons against English and Spanish word
+    # frequencies, local first names, surnames and streets, and school-page sentences.
+    ("Teachers will assess each student's reading level in the fall.", MCAS),
+    ("How will you assess kids who were absent that week?", MCAS),
+    ("Shiitake mushrooms are growing in the school garden now!", GARDEN),
+    ("We learned about the Shiite and Sunni traditions in world history class.", HISTORY),
+    ("Ms. Vergara in the front office is always so helpful!", STAFF),
+    ("Will the bus stop near Milford Street change?", BUS),
+    ("Woop woop! Go Lancers!", SPIRIT),
+    ("Gracias a Kike, el conserje, por ayudarnos con las mesas", STAFF),
+    ("Felicidades a Kike Rodríguez, ¡orgullo de la familia!", GRADUATION),
+    ("La nueva escuela queda a 3 kms de mi casa, ¿hay bus?", BUS),
+    ("Revisen el cuero cabelludo de sus hijos todos los días", LICE),
+    ("Los piojos se pegan al cuero cabelludo, ¿qué champú recomiendan?", LICE),
+    ("Thank you teachers, we love you all xx", TEACHERS),
+    ("El taller enseña qué hacer si alguien te da un puñetazo o te empuja", BULLYING),
+    ("The nurse does a quick finger prick to check blood sugar, it barely hurts", NURSE),
+    ("Maine Coon cats can weigh twenty pounds, the second graders learned", SCIENCE),
+    ("Mrs. Van Dyke has been teaching here 30 years", STAFF),
+    ("Spick and span classrooms after the cleanup!", GARDEN),
+    ("That's the chink in the armor of this budget", BUDGET),
+    ("The pre-K class sang Cock-a-doodle-doo for the parents", PREK),
+    ("Pregame pasta dinner for the team Thursday at 5", BASKETBALL),
+    ("Charla de salud sobre la gonorrea y la clamidia para los de 11", HEALTH),
+    ("We're gonna beat Central Catholic this year!", BASKETBALL),
+    ("My son beat his personal best in the mile!", TRACK),
+    ("Let's break that record next season!", TRACK),
+    ("Can the photographer shoot this Friday's game?", BASKETBALL),
+    ("Please pull up on Haverhill Street, not in the bus lane", DISMISSAL),
+    ("Do you know where you need to go for dismissal pickup?", DISMISSAL),
+    ("I know where the lost and found is, it's by the gym", LOST),
+    ("It wouldn't hurt them to start school later", STARTTIMES),
+    ("Mañana la voy a buscar a las 2, ¿por cuál puerta?", DISMISSAL),
+    ("Hoy lo voy a buscar temprano porque tiene cita médica", EARLY),
+    ("Hay que matar los mosquitos antes del verano", GARDEN),
+    ("The principal shouldn't make an example of one kid", DISCIPLINE),
+    ("Le tocó dar un tiro libre al final del partido", SOCCER),
+    ("¿Dónde estaciona uno para la graduación?", GRADUATION),
+    ("My son did not wake up on time because the power went out", ATTENDANCE),
+    ("My daughter can't go on the field trip, she's sick", FIELDTRIP),
+    ("Mañana me corto el pelo para la foto del equipo", PICTURES),
+    ("Voy a cortarme el pelo antes de las fotos", PICTURES),
+    ("He'll jump off the diving board at the swim meet!", SWIM),
 ])  # fmt: skip
 def test_everyday_sentences_are_kept(engine: Engine, text: str, post: str) -> None:
     v = engine.judge(text, Context(post=post))
-    assert (v.category, v.action) == ("ok", "keep"), (v.category, v.evidence.rule_id, v.evidence.spans)
+    assert (v.category, v.action) == ("ok", "keep"), (
+        v.category,
+        v.evidence.rule_id,
+        v.evidence.spans,
+    )
 
 
-@pytest.mark.parametrize("text", ["negro de mierda", "you people are dirty negroes"])
-def test_the_slur_uses_are_still_caught(engine: Engine, text: str) -> None:
-    assert engine.judge(text).category == "offensive"
+@pytest.mark.parametrize(("text", "category"), [
+    ("negro de mierda", "offensive"),
+    ("you people are dirty negroes", "offensive"),
+    ("you dirty kike", "offensive"),
+    ("those kikes run the school committee", "offensive"),
+    ("hot milf teacher lol", "inappropriate"),
+    ("i want to kms", "safety"),
+    ("im gonna kms tonight", "safety"),
+    ("puñeta, otra vez cancelan el bus", "profanity"),
+    ("que verga es esta", "profanity"),
+    ("esa maestra es un cuero", "profanity"),
+    ("Te voy a dar una paliza cuando salgas", "safety"),
+    ("Hay que matar a ese maestro", "safety"),
+    ("I'm gonna pull up on him after school", "safety"),
+    ("gonna beat you up after school", "safety"),
+    ("I'm gonna beat his ass after the game", "safety"),
+])  # fmt: skip
+def test_the_abusive_uses_are_still_caught(engine: Engine, text: str, category: str) -> None:
+    assert engine.judge(text).category == category
