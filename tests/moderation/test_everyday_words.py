@@ -43,6 +43,13 @@ ATTENDANCE = "Attendance matters: students should arrive on time every day."
 FIELDTRIP = "Field trip to the Museum of Science is Thursday. Permission slips due Monday."
 PICTURES = "Picture day is Tuesday! Team photos for fall sports are after school."
 SWIM = "Swim and dive meet Saturday at the Lawrence High pool against Andover."
+FORMS = "Reminder: the emergency contact forms are due Friday. Email the main office with any questions."
+TUTORING = "Free summer tutoring for grades 3-8: sign up with your child's teacher."
+SCHEDULE = "The new middle school schedule is posted; families can ask for a printed copy at the main office."
+PRACTICE = "Soccer practice moves to 4:30 this week because of the field repairs; pick-up is by the front door."
+CAFETERIA = "Family potluck night Thursday in the cafeteria! Bring a dish to share; plates and utensils provided."
+FIELDDAY = "Field day is Friday! Students should bring sunscreen, a water bottle and sneakers."
+HEAT = "Heat advisory: classrooms without air conditioning will have fans; students should bring water."
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +108,24 @@ def engine() -> Engine:
     ("Mañana me corto el pelo para la foto del equipo", PICTURES),
     ("Voy a cortarme el pelo antes de las fotos", PICTURES),
     ("He'll jump off the diving board at the swim meet!", SWIM),
+    ("I will find out who is in charge of the buses and call them", BUS),
+    ("I will find the form and send it back tomorrow", FORMS),
+    ("I'll find her a tutor for the summer", TUTORING),
+    ("I'll shoot you an email with the details", FORMS),
+    ("We're gonna get you a copy of the schedule", SCHEDULE),
+    ("I'll wait for him after practice by the front door", PRACTICE),
+    ("What should staff do if a student collapses with a seizure?", NURSE),
+    ("Test scores shoot up after the spring review every year", MCAS),
+    ("Please bring a knife and fork, last time we ran out of utensils", CAFETERIA),
+    ("The crowd will kill it Friday, so loud", BASKETBALL),
+    ("I hurt myself at practice, can I still play Friday?", BASKETBALL),
+    ("After that field trip I could sleep forever", FIELDTRIP),
+    ("I can't do this anymore with these bus delays, every single day", BUS),
+    ("¿Se puede traer una pistola de agua al field day?", FIELDDAY),
+    ("Ya no puedo más con este calor en las aulas", HEAT),
+    ("No aguanto más el calor en el segundo piso", HEAT),
+    ("Mi hijo quiere tirarme del tobogán jaja", FIELDDAY),
+    ("Mi mamá va a matarme si pierdo la botella de agua otra vez", FIELDDAY),
 ])  # fmt: skip
 def test_everyday_sentences_are_kept(engine: Engine, text: str, post: str) -> None:
     v = engine.judge(text, Context(post=post))
@@ -127,6 +152,11 @@ def test_everyday_sentences_are_kept(engine: Engine, text: str, post: str) -> No
     ("I'm gonna pull up on him after school", "safety"),
     ("gonna beat you up after school", "safety"),
     ("I'm gonna beat his ass after the game", "safety"),
+    ("I'll shoot you after school", "safety"),
+    ("I will find you and hurt you", "safety"),
+    ("Voy a traer una pistola a la escuela", "safety"),
+    ("No aguanto más la vida", "safety"),
+    ("I'm gonna bomb the school", "safety"),
 ])  # fmt: skip
 def test_the_abusive_uses_are_still_caught(engine: Engine, text: str, category: str) -> None:
     assert engine.judge(text).category == category
