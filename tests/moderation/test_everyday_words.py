@@ -50,6 +50,13 @@ PRACTICE = "Soccer practice moves to 4:30 this week because of the field repairs
 CAFETERIA = "Family potluck night Thursday in the cafeteria! Bring a dish to share; plates and utensils provided."
 FIELDDAY = "Field day is Friday! Students should bring sunscreen, a water bottle and sneakers."
 HEAT = "Heat advisory: classrooms without air conditioning will have fans; students should bring water."
+FAMILYNIGHT = "Family night Thursday at 6: dinner, games and childcare for little ones, with Spanish interpretation."
+ECLIPSE = "Solar eclipse Monday afternoon: students will watch with safety glasses from the science department."
+SLIDESHOW = "Senior night slideshow: send your photos by Friday; it plays in the auditorium before the game."
+POOLPARTY = (
+    "Grade 8 pool party at the YMCA on June 12; the swimwear rules are on the permission slip."
+)
+PRINCIPAL = "Please welcome our new principal at the Oliver School, who starts Monday!"
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +134,13 @@ def engine() -> Engine:
     ("No aguanto más el calor en el segundo piso", HEAT),
     ("Mi hijo quiere tirarme del tobogán jaja", FIELDDAY),
     ("Mi mamá va a matarme si pierdo la botella de agua otra vez", FIELDDAY),
+    ("Vengan rapidito que ya empieza la limpieza del patio", GARDEN),
+    ("Pueden traer a los chichís a la noche de familias, habrá cuidado de niños", FAMILYNIGHT),
+    ("No miren el eclipse a ojo desnudo, usen los lentes especiales", ECLIPSE),
+    ("Is there an HDMI hookup in the auditorium for the slideshow?", SLIDESHOW),
+    ("Students may wear a one-piece or a bikini top with a rash guard for the pool party", POOLPARTY),
+    ("Mrs. Frick in the front office is the best, thank you!", STAFF),
+    ("Welcome Dr. Slutsky, the kids are excited to meet you!", PRINCIPAL),
 ])  # fmt: skip
 def test_everyday_sentences_are_kept(engine: Engine, text: str, post: str) -> None:
     v = engine.judge(text, Context(post=post))
@@ -159,6 +173,9 @@ def test_everyday_sentences_are_kept(engine: Engine, text: str, post: str) -> No
     ("Voy a traer una pistola a la escuela", "safety"),
     ("No aguanto más la vida", "safety"),
     ("I'm gonna bomb the school", "safety"),
+    ("send me pics in your bikini", "inappropriate"),
+    ("quiero echar un rapidito contigo", "inappropriate"),
+    ("enseña las chichis", "inappropriate"),
 ])  # fmt: skip
 def test_the_abusive_uses_are_still_caught(engine: Engine, text: str, category: str) -> None:
     assert engine.judge(text).category == category
