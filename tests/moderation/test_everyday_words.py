@@ -57,6 +57,7 @@ POOLPARTY = (
     "Grade 8 pool party at the YMCA on June 12; the swimwear rules are on the permission slip."
 )
 PRINCIPAL = "Please welcome our new principal at the Oliver School, who starts Monday!"
+ARTS = "Next year elementary art and music will move to a rotating schedule. Read the FAQ on our website."
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +142,12 @@ def engine() -> Engine:
     ("Students may wear a one-piece or a bikini top with a rash guard for the pool party", POOLPARTY),
     ("Mrs. Frick in the front office is the best, thank you!", STAFF),
     ("Welcome Dr. Slutsky, the kids are excited to meet you!", PRINCIPAL),
+    ("¿Tu madre puede firmar el permiso si tu papá no está?", FIELDTRIP),
+    ("Dile a tu madre que la excursión es el jueves", FIELDTRIP),
+    ("Me voy a matar estudiando para el MCAS jaja", MCAS),
+    ("Un día le va a pasar algo a un niño en ese cruce de la Broadway", BUS),
+    ("The district is cutting again, first art and now music", ARTS),
+    ("They started cutting programs the year my son started", ARTS),
 ])  # fmt: skip
 def test_everyday_sentences_are_kept(engine: Engine, text: str, post: str) -> None:
     v = engine.judge(text, Context(post=post))
@@ -176,6 +183,9 @@ def test_everyday_sentences_are_kept(engine: Engine, text: str, post: str) -> No
     ("send me pics in your bikini", "inappropriate"),
     ("quiero echar un rapidito contigo", "inappropriate"),
     ("enseña las chichis", "inappropriate"),
+    ("tu maldita madre", "profanity"),
+    ("im cutting again", "safety"),
+    ("me voy a matar", "safety"),
 ])  # fmt: skip
 def test_the_abusive_uses_are_still_caught(engine: Engine, text: str, category: str) -> None:
     assert engine.judge(text).category == category
