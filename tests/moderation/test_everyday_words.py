@@ -148,6 +148,7 @@ def engine() -> Engine:
     ("Un día le va a pasar algo a un niño en ese cruce de la Broadway", BUS),
     ("The district is cutting again, first art and now music", ARTS),
     ("They started cutting programs the year my son started", ARTS),
+    ("If you go back to your country for the holidays, please tell the office about the absence", ATTENDANCE),
 ])  # fmt: skip
 def test_everyday_sentences_are_kept(engine: Engine, text: str, post: str) -> None:
     v = engine.judge(text, Context(post=post))
@@ -186,6 +187,8 @@ def test_everyday_sentences_are_kept(engine: Engine, text: str, post: str) -> No
     ("tu maldita madre", "profanity"),
     ("im cutting again", "safety"),
     ("me voy a matar", "safety"),
+    ("Go back to your country!", "offensive"),
+    ("go back to your country for good", "offensive"),
 ])  # fmt: skip
 def test_the_abusive_uses_are_still_caught(engine: Engine, text: str, category: str) -> None:
     assert engine.judge(text).category == category
