@@ -192,3 +192,11 @@ def test_everyday_sentences_are_kept(engine: Engine, text: str, post: str) -> No
 ])  # fmt: skip
 def test_the_abusive_uses_are_still_caught(engine: Engine, text: str, category: str) -> None:
     assert engine.judge(text).category == category
+
+
+def test_the_english_abuse_model_alone_only_holds_spanish(engine: Engine) -> None:
+    """The abuse model learned from English posts and reads the nickname Kike as the slur; on a
+    Spanish comment its score alone sends the comment to a person instead of hiding it."""
+    v = engine.judge("Saludos a Kike y a todo el equipo", Context(post=GRADUATION))
+    assert v.action != "hide" and v.evidence.rule_id != "lps.offensive.model", v.evidence.rule_id
+    assert engine.judge("you are all kikes", Context(post=GRADUATION)).action == "hide"
