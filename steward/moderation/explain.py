@@ -58,7 +58,12 @@ def explanation(evidence: dict[str, Any], clause: str) -> str:
         return original
     if rule == KEPT_BY_DEFAULT:
         return _("No rule matched: kept (a public forum, clause 1.6; criticism is not a category).")
+    from .rulebook import rule_description
+
     parts = [_("Rule %(rule)s (clause %(clause)s).") % {"rule": rule, "clause": clause or "—"}]
+    described = rule_description(rule, str(evidence.get("pack_version") or ""))
+    if described:
+        parts.append(described[:1].upper() + described[1:] + ".")
     guideline = guideline_text(clause)
     if guideline:
         parts.append(guideline)

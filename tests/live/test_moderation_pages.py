@@ -163,7 +163,7 @@ def test_the_engines_reasons_are_shown_in_the_readers_language(fb, fake, client_
     es = c.get(f"/moderation/comments/{comment.pk}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     # In Spanish: the rule, the clause's published wording and the matched words, in Spanish; the
     # recorded English sentence stays available once, marked as English (the queue note is in Spanish).
-    assert "Regla lps.profanity.words (cláusula 1.8.b)." in es
+    assert "Regla lps.profanity.words (cláusula 1.8.b). Lenguaje soez (aunque esté disfrazado)." in es
     assert "Se eliminan los comentarios ofensivos" in es
     assert "Coincidencias: “fuck” (lenguaje soez)" in es
     assert f'<p lang="en">{english}</p>' in es and es.count(english) == 1

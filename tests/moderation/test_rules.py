@@ -44,6 +44,8 @@ def test_default_pack_cites_a_clause_on_every_rule_and_covers_the_categories() -
         ({"action": "delete"}, "action"),
         ({"priority": "high"}, "priority"),
         ({"reply": {"es": "hola"}}, "reply"),
+        ({"description": {"es": "hola"}}, "description"),
+        ({"description": ["a", "b"]}, "description"),
         ({"when": {"scores": {"abuse": "high"}}}, "when.scores.abuse"),
         ({"when": {"patterns": ["(unclosed"]}}, "when.patterns"),
         ({"when": {"colour": "red"}}, "when.colour"),
@@ -58,6 +60,16 @@ def test_errors_name_file_rule_and_field(
         RulePack.load(path)
     msg = str(err.value)
     assert str(path) in msg and "'t.heck'" in msg and f"'{field}'" in msg
+
+
+def test_a_description_is_a_text_or_one_per_language(tmp_path: Path) -> None:
+    one = {**GOOD, "description": "mild words"}
+    two = {**GOOD, "id": "t.two", "description": {"en": "mild words", "es": "palabras leves"}}
+    rules = {r.id: r for r in RulePack.load(_write(tmp_path, [one, two])).rules}
+    assert rules["t.heck"].description == "mild words" and rules["t.heck"].descriptions == {"en": "mild words"}
+    assert rules["t.two"].description == "mild words" and rules["t.two"].descriptions["es"] == "palabras leves"
+    # Every rule of the default pack says what it does in English and in Spanish.
+    assert all(set(r.descriptions) == {"en", "es"} for r in RulePack.load(DEFAULT_PACK).rules)
 
 
 def test_duplicate_ids_are_refused(tmp_path: Path) -> None:

@@ -46,6 +46,8 @@ def test_trying_a_comment_shows_the_verdict_and_records_nothing(client_as: Any) 
     es = r.content.decode()
     assert "Regla lps.profanity.words (cláusula 1.8.b)." in es
     assert "Reglas de moderación" in es and "palabras del léxico: lenguaje soez" in es
+    assert "lenguaje soez (aunque esté disfrazado)" in es  # the rule's own words, from the pack
+    assert "Lenguaje soez (aunque esté disfrazado)." in es.split('id="verdict"')[1]
     # Nothing typed is stored.
     assert not Comment.objects.exists() and not Decision.objects.exists()
     # An empty comment is refused by name.

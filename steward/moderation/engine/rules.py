@@ -151,7 +151,9 @@ class Rule:
     reply: Mapping[str, str] = field(default_factory=dict)
     requires_confirmation: bool = False
     confidence: str | None = None
-    description: str = ""
+    description: str = ""  # in English: the engine's recorded explanation quotes it
+    #: The description in every language the pack gives (``en`` always), for pages in those languages.
+    descriptions: Mapping[str, str] = field(default_factory=dict, compare=False)
     when_empty: bool = field(default=False, compare=False, repr=False)
     # The scores its blocks compare, sorted (named in the explanation), built once per rule.
     compared_scores: tuple[str, ...] = field(default=(), compare=False, repr=False)
@@ -287,10 +289,19 @@ def _parse_rule(raw: Any, path: Path, n: int) -> Rule:
     confidence = raw.get("confidence")
     if confidence is not None and not isinstance(confidence, str):
         raise _err(path, rid, "confidence", "must name a score")
+    desc = raw.get("description", "")
+    if isinstance(desc, str):
+        desc = {"en": desc} if desc else {}
+    if not isinstance(desc, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in desc.items()
+    ):
+        raise _err(path, rid, "description", "must be a text, or map a language code to a text")
+    if desc and "en" not in desc:
+        raise _err(path, rid, "description", "needs at least an 'en' text")
     return Rule(
         id=rid, clause=clause, category=cat, priority=prio, action=action, when=when, any=anys,
         reply=dict(reply), requires_confirmation=conf, confidence=confidence,
-        description=str(raw.get("description", "")),
+        description=desc.get("en", ""), descriptions=dict(desc),
     )  # fmt: skip
 
 
