@@ -25,6 +25,10 @@ def test_demo_activity_archives_and_judges_every_comment(django_capture_on_commi
     assert category("Cutting art teachers again is shameful. Our kids deserve better.") in ("", "ok")
     assert category("Whoever approved the new start times never rode a city bus.") in ("", "ok")
     assert category("This budget is a f***ing joke and so are all of you") in ("profanity", "offensive")
+    # Comments are judged against their post (1.8.d), as on the live path: the campaign ad is off
+    # topic under the budget hearing's post, not merely "no post known".
+    ad = Decision.objects.filter(comment__text__startswith="Vote Jim Kelly").latest("pk")
+    assert (ad.category, ad.evidence["rule_id"]) == ("off_topic", "lps.offtopic.post")
     # A comment edited by its author has two versions in the archive; one was deleted by its author.
     edited = Record.objects.filter(kind="comment", text__startswith="The school committee is out of touch")
     assert sorted(edited.values_list("version", flat=True)) == ["created", "edited"]

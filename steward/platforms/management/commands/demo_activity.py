@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from steward.platforms.base import PlatformAuthor, PlatformComment, Verb
+from steward.platforms.models import Post
 
 # (post text, [(author, comment), ...]) — written for the demo, in the shape of district pages.
 THREADS: list[tuple[str, list[tuple[str, str]]]] = [
@@ -102,6 +103,10 @@ class Command(BaseCommand):
                     text=post_text, created_at=posted,
                     raw_payload={"id": post_id, "message": post_text, "created_time": posted.isoformat()},
                 )
+                # The post's text is what its comments are judged against (off topic, 1.8.d), as the
+                # live path keeps it from a post event.
+                Post.objects.update_or_create(account=account, post_id=post_id,
+                                              defaults={"text": post_text, "created_at": posted})  # fmt: skip
                 for c, (author, text) in enumerate(thread):
                     comment = PlatformComment(
                         platform="facebook", id=f"{post_id}_{c}", post_id=post_id, parent_id=post_id,
