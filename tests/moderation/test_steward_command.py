@@ -4,6 +4,7 @@ every other ``steward`` command is Django's."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +119,27 @@ def test_pack_check_names_the_rule_and_field_of_a_broken_pack(tmp_path: Path) ->
     r = _steward("moderation_pack_check", str(broken))
     assert "exit 2" in r.stderr and "Traceback" not in r.stderr
     assert f"steward moderation_pack_check: {broken}: rule 'lps.offtopic.post': field 'clause'" in r.stderr
+
+
+def test_the_django_commands_reach_the_same_command_line(tmp_path: Path) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "x", "text": "f u c k the refs"}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    call_command("moderate", str(src), "--output", str(out))
+    assert json.loads(out.read_text(encoding="utf-8"))["category"] == "profanity"
+    src.write_text('{"id": 1, "txt": "hola"}\n', encoding="utf-8")
+    try:
+        call_command("moderate", str(src))
+    except CommandError as e:
+        assert e.returncode == 2
+    else:
+        raise AssertionError("a row without text was accepted")
+    # django-admin passes its arguments through as they are (the engine's parser reads them).
+    r = subprocess.run(
+        [sys.executable, "-m", "django", "moderation_pack_check"], capture_output=True, text=True,
+        cwd=ROOT, timeout=120, env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+    )  # fmt: skip
+    assert r.returncode == 0 and "hidden or escalated: 0/" in r.stdout, r.stderr
