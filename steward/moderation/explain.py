@@ -15,6 +15,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from .guidelines import guideline_text
+from .services import engine
 
 #: What each kind of matched span is, by the name the engine gives it (the lexicon's categories in
 #: the rule pack's lexicon files, and the structural patterns of ``engine/signals.py``).
@@ -49,6 +50,22 @@ def span_kind(kind: str) -> str:
     return str(label) if label is not None else kind
 
 
+def in_language(texts: Any) -> str:
+    """The text of ``texts`` (language code -> text) in the active language, if the pack has it."""
+    lang = (get_language() or "en")[:2]
+    return str(texts.get(lang, "")) if texts else ""
+
+
+def rule_description(rule_id: str, pack_version: str) -> str:
+    """The description of a rule in the active language, if the active pack is the one that
+    decided (``pack_version``) and has it; "" otherwise (the record keeps the English)."""
+    pack = engine().pack
+    if pack.version != pack_version:
+        return ""
+    rule = next((r for r in pack.rules if r.id == rule_id), None)
+    return in_language(rule.descriptions) if rule is not None else ""
+
+
 def explanation(evidence: dict[str, Any], clause: str) -> str:
     """Why the engine decided, in the active language; "" when the evidence holds no engine
     verdict (a person's decision). In English this is the engine's own sentence."""
@@ -58,8 +75,6 @@ def explanation(evidence: dict[str, Any], clause: str) -> str:
         return original
     if rule == KEPT_BY_DEFAULT:
         return _("No rule matched: kept (a public forum, clause 1.6; criticism is not a category).")
-    from .rulebook import rule_description
-
     parts = [_("Rule %(rule)s (clause %(clause)s).") % {"rule": rule, "clause": clause or "—"}]
     described = rule_description(rule, str(evidence.get("pack_version") or ""))
     if described:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import explain
@@ -86,22 +85,6 @@ def condition_in_words(cond: Any) -> str:
     return "; ".join(parts)
 
 
-def _in_language(texts: Any) -> str:
-    """The text of ``texts`` (language code -> text) in the active language, if the pack has it."""
-    lang = (get_language() or "en")[:2]
-    return str(texts.get(lang, "")) if texts else ""
-
-
-def rule_description(rule_id: str, pack_version: str) -> str:
-    """The description of a rule in the active language, if the active pack is the one that
-    decided (``pack_version``) and has it; "" otherwise (the record keeps the English)."""
-    pack = engine().pack
-    if pack.version != pack_version:
-        return ""
-    rule = next((r for r in pack.rules if r.id == rule_id), None)
-    return _in_language(rule.descriptions) if rule is not None else ""
-
-
 def rules_in_words() -> dict[str, Any]:
     """The active rule pack and model, every rule in the order the engine tries them."""
     eng = engine()
@@ -114,7 +97,7 @@ def rules_in_words() -> dict[str, Any]:
             category_label=str(_CATEGORY_LABELS.get(r.category, r.category)),
             clause=r.clause,
             guideline=guideline_text(r.clause),
-            description=_in_language(r.descriptions) or r.description,
+            description=explain.in_language(r.descriptions) or r.description,
             action=r.action,
             action_label=str(_ACTION_LABELS.get(r.action, r.action)),
             requires_confirmation=r.requires_confirmation,
