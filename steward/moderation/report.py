@@ -20,12 +20,12 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from steward.moderation.models import CATEGORIES, Appeal, Decision, QueueItem
+from steward.moderation.services import REMOVING
 from steward.registry.selectors import accounts_for
 
 OUTCOMES = list(Decision.Outcome.choices)
-#: Outcomes that take a comment out of view, and the ones that put it back.
-REMOVING = {"hide", "remove", "escalate"}
-RESTORING = {"approve"}
+#: The outcome that puts a comment back in view (``services.REMOVING`` takes it out).
+RESTORING = {Decision.Outcome.APPROVE}
 
 
 @dataclass(frozen=True)
