@@ -274,9 +274,9 @@ def pack_check_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
     engine would (an error names the file, the rule or category and the field), then judge every
     criticism of the labeled school set with it: a pack that would hide or escalate one of them is
     refused (exit status 1), because criticism is not a category (records-and-law.md part B)."""
-    from . import datasets as ds
     from .engine import Engine
     from .lexicon import LexiconError
+    from .public_eval import criticisms_removed
     from .rules import PackError
 
     p = argparse.ArgumentParser(
@@ -299,10 +299,8 @@ def pack_check_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
     for r in pack.rules:
         confirm = ", a person confirms" if r.requires_confirmation else ""
         out.write(f"  {r.priority:>5}  {r.id}  [{r.clause}] {r.category} -> {r.action}{confirm}\n")
-    crit = [ex for ex in ds.school("all") if str(ex.row.get("criticism", "")).lower() == "true"]
-    verdicts = engine.judge_many([(ex.text, context_of(ex.row)) for ex in crit])
-    removed = [(ex, v) for ex, v in zip(crit, verdicts, strict=True) if v.removes]
-    out.write(f"criticisms of the labeled school set hidden or escalated: {len(removed)}/{len(crit)}\n")
+    removed, n = criticisms_removed(engine)
+    out.write(f"criticisms of the labeled school set hidden or escalated: {len(removed)}/{n}\n")
     for ex, v in removed:
         out.write(f"  REMOVED by {v.evidence.rule_id}: {ex.text}\n")
     return 1 if removed else 0

@@ -20,7 +20,16 @@ from .engine import Engine
 from .evaluate import BinaryReport, binary_report, report
 from .types import Context
 
-__all__ = ["run", "BETTER_PROFANITY_MAX"]
+__all__ = ["run", "BETTER_PROFANITY_MAX", "criticisms_removed"]
+
+
+def criticisms_removed(engine: Engine) -> tuple[list[tuple[ds.Example, Any]], int]:
+    """The criticisms of the whole labeled school set (train and test) that ``engine`` would hide
+    or escalate, each with its verdict, and how many criticisms there are. Criticism is not a
+    category: the answer must be none (the viewpoint test, ``steward moderation_pack_check``)."""
+    crit = [e for e in ds.school("all") if e.row.get("criticism")]
+    verdicts = engine.judge_many([(e.text, context_of(e.row)) for e in crit])
+    return [(e, v) for e, v in zip(crit, verdicts, strict=True) if v.removes], len(crit)
 
 BETTER_PROFANITY_MAX = 300
 
