@@ -68,6 +68,11 @@ def _tokens(texts: Sequence[str], lex: Lexicon) -> list[tuple[str, ...]]:
     return [prepare(lex, t, with_post=False).model_tokens for t in texts]
 
 
+def _davidson_for_abuse(cfg: TrainConfig, dav: list[ds.Example]) -> list[ds.Example]:
+    """The Davidson rows the abuse head learns from (none unless ``cfg.davidson_in_abuse``)."""
+    return dav if cfg.davidson_in_abuse else []
+
+
 def _fit_binary(x: Any, y: np.ndarray, w: np.ndarray, c: float) -> LogisticRegression:
     clf = LogisticRegression(C=c, solver="liblinear", max_iter=1000)
     clf.fit(x, y, sample_weight=w)
@@ -108,8 +113,8 @@ def train(
     # abuse head
     sch_ab = [(t, e) for t, e in zip(tok_sch_np, sch, strict=True)
               if e.label in _ABUSE_POS | _ABUSE_NEG]  # fmt: skip
-    dav_ab, tok_dav_ab = (dav, tok_dav) if cfg.davidson_in_abuse else ([], [])
-    docs = tok_dav_ab + tok_hx + [t for t, _ in sch_ab]
+    dav_ab = _davidson_for_abuse(cfg, dav)
+    docs = (tok_dav if dav_ab else []) + tok_hx + [t for t, _ in sch_ab]
     y_ab = np.array([e.removable for e in dav_ab] + [e.removable for e in hx]
                     + [e.label in _ABUSE_POS for _, e in sch_ab], dtype=int)  # fmt: skip
     w_ab = np.array([1.0] * (len(dav_ab) + len(hx)) + [cfg.school_weight_abuse] * len(sch_ab))
@@ -230,7 +235,7 @@ def school_cross_validation(
     )
     x_np = feat.transform(_tokens([e.text for e in sch], lex))
     y = np.array([e.label for e in sch])
-    dav = ds.davidson("train", data_root) if cfg.davidson_in_abuse else []
+    dav = _davidson_for_abuse(cfg, ds.davidson("train", data_root))
     hx = ds.hatexplain("train", data_root)
     yt = ds.youtube_spam("train", data_root)
     x_pub = feat.transform(_tokens([e.text for e in dav + hx], lex))
@@ -283,8 +288,8 @@ def hatexplain_cross_validation(
 ) -> tuple[Any, dict[str, list[int]]]:
     """Removable-vs-ok figures of the whole engine on the HateXplain *train* split, each fold
     judged by an engine whose ``abuse`` head was refit without it (on the other HateXplain-train
-    folds and the school rows, plus Davidson train if the config says so, as :func:`train` does). The validation and test
-    splits are never read. Returns the binary report and, per rule, the removals of comments
+    folds and the school rows, plus Davidson train if the config says so, as :func:`train` does).
+    The validation and test splits are never read. Returns the binary report and, per rule, the removals of comments
     HateXplain labels normal and removable."""
     from scipy import sparse
 
@@ -296,7 +301,7 @@ def hatexplain_cross_validation(
     assert base.model is not None, "train the model first"
     model, lex = base.model, base.lexicon
     feat = model.featurizer
-    dav = ds.davidson("train", data_root) if cfg.davidson_in_abuse else []
+    dav = _davidson_for_abuse(cfg, ds.davidson("train", data_root))
     hx = ds.hatexplain("train", data_root)
     sab = [e for e in ds.school("train") if e.label in _ABUSE_POS | _ABUSE_NEG]
     x_dav = feat.transform(_tokens([e.text for e in dav], lex))
