@@ -90,7 +90,10 @@ class Featurizer:
         for toks in docs:
             n_docs += 1
             df.update(set(doc_grams(toks)))
-        kept = [g for g, c in df.most_common() if c >= min_df][:max_features]
+        # Most frequent first, ties by the gram itself: a Counter's order among equal counts is the
+        # order grams were first seen, which follows set order (string hashes vary per process).
+        ranked = sorted(df.items(), key=lambda gc: (-gc[1], gc[0]))
+        kept = [g for g, c in ranked if c >= min_df][:max_features]
         kept.sort()
         vocab = {g: i for i, g in enumerate(kept)}
         idf = np.array([math.log((1 + n_docs) / (1 + df[g])) + 1.0 for g in kept], np.float32)

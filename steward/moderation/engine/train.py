@@ -73,8 +73,14 @@ def _davidson_for_abuse(cfg: TrainConfig, dav: list[ds.Example]) -> list[ds.Exam
     return dav if cfg.davidson_in_abuse else []
 
 
+def _school_svm(cfg: TrainConfig) -> LinearSVC:
+    """The school head's classifier (seeded: liblinear shuffles, and a retrain must give the same
+    artifact)."""
+    return LinearSVC(C=cfg.c_school, class_weight="balanced", random_state=ds.SEED)
+
+
 def _fit_binary(x: Any, y: np.ndarray, w: np.ndarray, c: float) -> LogisticRegression:
-    clf = LogisticRegression(C=c, solver="liblinear", max_iter=1000)
+    clf = LogisticRegression(C=c, solver="liblinear", max_iter=1000, random_state=ds.SEED)
     clf.fit(x, y, sample_weight=w)
     return clf
 
@@ -132,11 +138,11 @@ def train(
     # school head
     x_sch = feat.transform(tok_sch)
     y_sch = np.array([e.label for e in sch])
-    school = LinearSVC(C=cfg.c_school, class_weight="balanced")
+    school = _school_svm(cfg)
     school.fit(x_sch, y_sch)
     cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=ds.SEED)
     cv_pred = cross_val_predict(
-        LinearSVC(C=cfg.c_school, class_weight="balanced"), x_sch, y_sch, cv=cv
+        _school_svm(cfg), x_sch, y_sch, cv=cv
     )
     cv_f1 = float(f1_score(y_sch, cv_pred, average="macro"))
     log(f"school head: 5-fold CV macro-F1 on the train split {cv_f1:.3f}")
@@ -247,7 +253,7 @@ def school_cross_validation(
     for k, (tr, te) in enumerate(
         StratifiedKFold(n_splits=folds, shuffle=True, random_state=ds.SEED).split(x, y)
     ):
-        clf = LinearSVC(C=cfg.c_school, class_weight="balanced").fit(x[tr], y[tr])
+        clf = _school_svm(cfg).fit(x[tr], y[tr])
         order = [list(clf.classes_).index(c) for c in head.labels]
         ab_rows = [i for i in tr if sch[i].label in _ABUSE_POS | _ABUSE_NEG]
         abuse = _fit_binary(
