@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from steward.moderation.engine import Engine
-from steward.moderation.engine.features import doc_grams
+from steward.moderation.engine.features import Featurizer, doc_grams
 from steward.moderation.engine.prepare import prepare
 
 
@@ -34,3 +34,11 @@ def test_feature_ids_match_the_definition(engine: Engine, text: str) -> None:
     idx, val = feat.transform_one(toks)
     assert list(x[1].indices) == list(idx)
     assert np.allclose(x[1].data, val, atol=1e-6)
+
+
+def test_the_vocabulary_does_not_depend_on_the_order_grams_were_seen() -> None:
+    # Every gram below occurs once; the cut-off keeps the same ones whichever document comes first.
+    docs = [("alpha", "beta"), ("gamma", "delta"), ("epsilon",)]
+    one = Featurizer.fit(docs, max_features=7, min_df=1)
+    two = Featurizer.fit(list(reversed(docs)), max_features=7, min_df=1)
+    assert one.vocab == two.vocab and len(one.vocab) == 7
