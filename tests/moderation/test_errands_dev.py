@@ -219,7 +219,7 @@ def test_threats_worded_like_errands_escalate(engine: Engine, text: str) -> None
     assert (v.category, v.action) == ("safety", "escalate"), v.explanation
 
 
-@pytest.mark.xfail(strict=True, reason="missed threats of the development probe (see THREATS_MISSED)")
+@pytest.mark.xfail(strict=True, reason="threats still missed (see THREATS_MISSED)")
 @pytest.mark.parametrize("text", THREATS_MISSED)
 def test_threats_still_missed(engine: Engine, text: str) -> None:
     v = engine.judge(text)
