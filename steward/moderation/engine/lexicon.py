@@ -149,8 +149,11 @@ class Lexicon:
             toks[i] = found or stripped
         return NormText(norm.original, tuple(toks), norm.spans)
 
-    def scan(self, norm: NormText) -> list[Hit]:
-        """All hits in ``norm`` (masks must already be resolved), minus those inside allow phrases."""
+    def scan(self, norm: NormText, allowed_out: list[tuple[int, int]] | None = None) -> list[Hit]:
+        """All hits in ``norm`` (masks must already be resolved), minus those inside allow phrases.
+
+        ``allowed_out``, if given, receives the (first, last) tokens of every allow phrase found.
+        """
         if self._empty or not norm.tokens:
             return []
         text = " " + norm.joined + " "
@@ -184,6 +187,8 @@ class Lexicon:
                 if key not in seen:
                     seen.add(key)
                     raw.append(Hit(ent.category, ent.term, first, last, span, ent.language))
+        if allowed_out is not None:
+            allowed_out.extend(allowed)
         if allowed:
             # Dropping them after the de-duplication above gives what dropping them first would:
             # all hits of one key cover the same tokens.

@@ -32,6 +32,8 @@ class Prepared:
     overlap: float | None
     post_norm: NormText | None
     model_tokens: tuple[str, ...]
+    #: How many phrases of the lexicons' "allow" list the comment holds ("chink in the armor").
+    allowed: int = 0
 
 
 _post_cache: dict[str, tuple[NormText, set[str]]] = {}
@@ -55,7 +57,8 @@ def prepare(lex: Lexicon, text: str, post: str = "", *, with_post: bool = True) 
     ``with_post=False`` leaves the post pseudo-token out (the public training sets have no post).
     """
     norm = lex.resolve_masks(normalize(text))
-    hits = tuple(lex.scan(norm))
+    allowed: list[tuple[int, int]] = []
+    hits = tuple(lex.scan(norm, allowed))
     light = light_normalize(text)
     struct, spans = structural(light)
     struct["sig.name"] = 1.0 if looks_like_name(text) else 0.0
@@ -67,5 +70,6 @@ def prepare(lex: Lexicon, text: str, post: str = "", *, with_post: bool = True) 
     cats = {h.category for h in hits if not h.category.startswith("rule:")}
     extra = pseudo_tokens(text, cats, struct, overlap, with_post=with_post)
     return Prepared(
-        norm, hits, light, struct, tuple(spans), overlap, post_norm, norm.tokens + extra
+        norm, hits, light, struct, tuple(spans), overlap, post_norm, norm.tokens + extra,
+        len(allowed),
     )
