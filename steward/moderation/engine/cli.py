@@ -324,8 +324,25 @@ def train_main(argv: Sequence[str], stdout: IO[str] | None = None) -> int:
         action="store_true",
         help="print removable-vs-ok k-fold figures of the whole engine on the HateXplain train split",
     )
+    p.add_argument(
+        "--neural-dev",
+        action="store_true",
+        help="print the engine's figures on the HateXplain train part the sentence model never saw: "
+        "without it, as in the pack, and at other thresholds of its rule (where they are chosen)",
+    )
     a = p.parse_args(list(argv))
     out = stdout or sys.stdout
+    if a.neural_dev:
+        from .train import hatexplain_neural_dev
+
+        out.write("HateXplain train, dev part (15 %, never seen by the sentence model):\n")
+        for label, rep in hatexplain_neural_dev(
+            pack_path=Path(a.pack) if a.pack else None,
+            data_root=Path(a.data) if a.data else None,
+        ):
+            out.write(f"  {label:<34} removable F1 {rep.f1:.4f} (precision {rep.precision:.3f}, "
+                      f"recall {rep.recall:.3f}, n {rep.n})\n")  # fmt: skip
+        return 0
     if a.cv_hatexplain:
         from .train import hatexplain_cross_validation
 

@@ -275,7 +275,7 @@ def school_cross_validation(
         w[:, head.start : head.start + len(head.labels)] = cfg.school_scale * clf.coef_[order].T
         b[head.start : head.start + len(head.labels)] = cfg.school_scale * clf.intercept_[order]
         fold_model = LinearModel(feat, w, b, model.heads, model.meta)
-        eng = Engine(base.pack, base.lexicon, fold_model)
+        eng = Engine(base.pack, base.lexicon, fold_model, base.neural)
         verdicts = eng.judge_many([(sch[i].text, ctxs[i]) for i in te])
         for i, v in zip(te, verdicts, strict=True):
             out[i] = (sch[i], v)
@@ -329,10 +329,99 @@ def hatexplain_cross_validation(
         )
         w, b = model.weights.copy(), model.bias.copy()
         w[:, 0], b[0] = abuse.coef_[0], abuse.intercept_[0]
-        eng = Engine(base.pack, lex, LinearModel(feat, w, b, model.heads, model.meta))
+        eng = Engine(base.pack, lex, LinearModel(feat, w, b, model.heads, model.meta), base.neural)
         for i, v in zip(te, eng.judge_many([hx[i].text for i in te]), strict=True):
             removed[i] = v.category != "ok"
             if removed[i]:
                 by_rule.setdefault(v.evidence.rule_id, [0, 0])[int(y_hx[i])] += 1
         log(f"fold {k + 1}/{folds} done")
     return binary_report([bool(t) for t in y_hx], removed), by_rule
+
+
+#: Share of HateXplain train held back from the sentence model's fine-tuning
+#: (``tools/train_neural_abuse.py`` uses the same split): where its rule's threshold is chosen.
+NEURAL_DEV_SHARE = 0.15
+
+
+def neural_dev_split(labels: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(fit, dev) row indices of HateXplain train for the sentence model (stratified, seeded)."""
+    from sklearn.model_selection import train_test_split
+
+    idx = np.arange(len(labels))
+    fit, dev = train_test_split(
+        idx, test_size=NEURAL_DEV_SHARE, stratify=np.asarray(labels), random_state=ds.SEED
+    )
+    return fit, dev
+
+
+def hatexplain_neural_dev(
+    *,
+    rule_id: str = "lps.offensive.sentence",
+    thresholds: Sequence[float] = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8),
+    pack_path: Path | None = None,
+    model_path: Path | None = None,
+    config: TrainConfig | None = None,
+    data_root: Path | None = None,
+) -> list[tuple[str, Any]]:
+    """Removable-vs-ok figures of the whole engine on the HateXplain train *dev* part (the 15 %
+    the sentence model never saw), the linear abuse head refit on the other 85 % (and the school
+    rows, as :func:`train`): without the sentence model, with the pack as it is, and with the
+    ``neural.abuse`` threshold of ``rule_id`` set to each of ``thresholds``. This is where the
+    pack's sentence-model thresholds were chosen. Validation and test are never read. Returns
+    (label, binary report) pairs."""
+    import yaml
+
+    from .engine import NEURAL_SCORE, Engine
+    from .evaluate import binary_report
+
+    cfg = config or TrainConfig()
+    base = Engine.load(pack_path, model_path)
+    assert base.model is not None, "train the model first"
+    model, lex = base.model, base.lexicon
+    feat = model.featurizer
+    hx = ds.hatexplain("train", data_root)
+    y = np.array([e.removable for e in hx], dtype=int)
+    fit, dev = neural_dev_split(list(y))
+    sab = [e for e in ds.school("train") if e.label in _ABUSE_POS | _ABUSE_NEG]
+    dav = _davidson_for_abuse(cfg, ds.davidson("train", data_root))
+    abuse = _fit_binary(
+        feat.transform(_tokens([hx[i].text for i in fit] + [e.text for e in dav + sab], lex)),
+        np.concatenate([y[fit], [int(e.removable) for e in dav],
+                        [int(e.label in _ABUSE_POS) for e in sab]]).astype(int),  # fmt: skip
+        np.array([1.0] * (len(fit) + len(dav)) + [cfg.school_weight_abuse] * len(sab)),
+        cfg.c_abuse,
+    )
+    w, b = model.weights.copy(), model.bias.copy()
+    w[:, 0], b[0] = abuse.coef_[0], abuse.intercept_[0]
+    fold_model = LinearModel(feat, w, b, model.heads, model.meta)
+    texts = [hx[i].text for i in dev]
+    truth = [bool(y[i]) for i in dev]
+
+    def judged(pack: RulePack, with_neural: bool) -> Any:
+        eng = Engine(pack, lex, fold_model, base.neural if with_neural else None)
+        return binary_report(truth, [v.category != "ok" for v in eng.judge_many(texts)])
+
+    def blocks(rule: dict[str, Any]) -> list[dict[str, Any]]:
+        return [rule.get("when") or {}, *(rule.get("any") or [])]
+
+    # Without it: every neural.abuse condition struck out, and ``rule_id`` (which adds removals
+    # on its score) left out; the pack as it was before the sentence model.
+    raw = yaml.safe_load(base.pack.path.read_text(encoding="utf-8"))
+    raw["rules"] = [r for r in raw["rules"] if r.get("id") != rule_id]
+    for r in raw["rules"]:
+        for block in blocks(r):
+            (block.get("scores") or {}).pop(NEURAL_SCORE, None)
+    out: list[tuple[str, Any]] = [
+        ("without the sentence model", judged(RulePack.from_mapping(raw, base.pack.path), False)),
+        ("as in the pack", judged(base.pack, True)),
+    ]
+    raw = yaml.safe_load(base.pack.path.read_text(encoding="utf-8"))
+    rule = next((r for r in raw["rules"] if r.get("id") == rule_id), None)
+    if rule is None:
+        return out
+    for t in thresholds:
+        for block in blocks(rule):
+            if NEURAL_SCORE in (block.get("scores") or {}):
+                block["scores"][NEURAL_SCORE] = t
+        out.append((f"{rule_id} at {t}", judged(RulePack.from_mapping(raw, base.pack.path), True)))
+    return out
