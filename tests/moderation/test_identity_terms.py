@@ -18,19 +18,16 @@ TEMPLATES = [
     ("The {g} club is looking for a new advisor next year", "Club fair Wednesday in the cafeteria."),
     ("Final score 62-55 over Central {g}, what a comeback", "Varsity boys basketball plays tonight at 7."),
     ("Los padres {g} organizaron la colecta de libros, gracias", "Book drive this week at the Oliver School."),
+    # Held for "transgender" and "Dominican" until rule pack 2026.11.29-9 (abuse 0.62 / 0.64, "chess"
+    # 0.39: "<group> are coming" is a pattern of the hate posts the abuse head learned from); the
+    # sentence model must now agree before the linear score alone holds an English comment.
+    ("Our {g} neighbors are coming to the spring concert too", "Spring concert Thursday at 6 pm in the auditorium."),
 ]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def engine() -> Engine:
     return Engine.load()
-
-
-#: Known to fail (2026-11-29): "Our transgender / Dominican neighbors are coming to the spring
-#: concert too" are held as possibly abusive (abuse 0.62 / 0.64; "chess" 0.39): "<group> are coming"
-#: is a pattern of the hate posts the abuse head learned from. Strict: this fails once it is fixed.
-KNOWN_TO_FAIL = [("Our {g} neighbors are coming to the spring concert too",
-                  "Spring concert Thursday at 6 pm in the auditorium.")]  # fmt: skip
 
 
 def _changed(engine: Engine, templates: list[tuple[str, str]]) -> list[tuple[str, ...]]:
@@ -46,12 +43,6 @@ def _changed(engine: Engine, templates: list[tuple[str, str]]) -> list[tuple[str
 
 def test_a_groups_name_does_not_change_the_verdict(engine: Engine) -> None:
     changed = _changed(engine, TEMPLATES)
-    assert not changed, changed
-
-
-@pytest.mark.xfail(strict=True, reason="two group names still tip 'X neighbors are coming' into review")
-def test_a_groups_name_does_not_change_the_verdict_known_failures(engine: Engine) -> None:
-    changed = _changed(engine, KNOWN_TO_FAIL)
     assert not changed, changed
 
 
