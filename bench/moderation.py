@@ -8,6 +8,10 @@ batched and one call at a time, p50/p99 latency per call, peak memory, start-up 
 ratios of Steward to each peer. better-profanity runs at about 30 comments/s, so it is measured on
 a fixed subsample (``--better``), and says so.
 
+``steward`` is the whole engine, with the sentence model (``neural.abuse``) read only where its
+rule's other conditions hold (the figures say how many comments it read); ``steward-linear`` is the
+same engine with the sentence model switched off (the word lists and the linear model alone).
+
 Comments come from ../shared/data (Davidson 20 % split, HateXplain validation and train, OLID test,
 YouTube spam): real tweets, Gab posts and YouTube comments, read here only to be timed.
 """
@@ -34,10 +38,17 @@ def _one_core() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
 
-def load_comments(n: int) -> list[str]:
-    """At least ``n`` real comments from the public sets (fixed order and seed)."""
+def load_comments(n: int, mix: str = "public") -> list[str]:
+    """``n`` comments (fixed order and seed): real ones from the public sets, or with ``mix
+    == "school"`` the 780 labeled school-page comments (what a district's pages look like: mostly
+    plain, ~2 % unsure enough for the sentence model), repeated up to ``n``."""
     sys.path.insert(0, str(ROOT))
     from steward.moderation.engine import datasets as ds
+
+    if mix == "school":
+        school = [e.text for e in ds.school("all")]
+        random.Random(SEED).shuffle(school)
+        return (school * (n // len(school) + 1))[:n]
 
     texts = [e.text for e in ds.davidson("test")] + [e.text for e in ds.hatexplain("val")]
     texts += [e.text for e in ds.olid("test")] + [e.text for e in ds.youtube_spam("train")]
@@ -60,11 +71,22 @@ def worker(system: str, texts: list[str], single_n: int) -> dict[str, float | in
 
     _one_core()
     t0 = time.perf_counter()
-    if system == "steward":
+    reads = [0]
+    if system in ("steward", "steward-linear"):
         sys.path.insert(0, str(ROOT))
         from steward.moderation.engine import Engine
 
         eng = Engine.load()
+        if system == "steward-linear":
+            eng = Engine(eng.pack, eng.lexicon, eng.model, None)
+        elif eng.neural is not None:
+            read_many = eng.neural.score_many
+
+            def counted(texts: list[str], batch_size: int = 32) -> list[float]:
+                reads[0] += len(texts)
+                return read_many(texts, batch_size)
+
+            eng.neural.score_many = counted  # type: ignore[method-assign]
         eng.judge("warm up")
 
         def batch(ts: list[str]) -> object:
@@ -105,6 +127,7 @@ def worker(system: str, texts: list[str], single_n: int) -> dict[str, float | in
         out["batched_per_s"] = len(texts) / dt
         out["batched_cpu_per_s"] = len(texts) / dc
         out["batched_n"] = len(texts)
+        out["neural_reads"] = reads[0]
     lat, cpu = [], []
     for tx in texts[:single_n]:
         t, c = time.perf_counter(), time.thread_time()
@@ -131,6 +154,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=12_000, help="comments for the batched run")
     ap.add_argument("--single", type=int, default=3_000, help="comments for one-at-a-time calls")
     ap.add_argument("--better", type=int, default=300, help="subsample for better-profanity")
+    ap.add_argument("--mix", choices=("public", "school"), default="public",
+                    help="public: real tweets and posts; school: the labeled school comments")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--json", action="store_true", help="print JSON as well")
     a = ap.parse_args()
@@ -141,17 +166,19 @@ def main() -> None:
             texts = texts[: a.better]
         print(json.dumps(worker(a.worker, texts, single_n)))
         return
-    texts = load_comments(a.n)
+    texts = load_comments(a.n, a.mix)
     payload = json.dumps(texts)
     results = []
-    for system in ("steward", "alt-profanity-check", "better-profanity"):
+    for system in ("steward", "steward-linear", "alt-profanity-check", "better-profanity"):
         proc = subprocess.run(
             [sys.executable, __file__, "--worker", system, "--single", str(a.single),
              "--better", str(a.better)],
             input=payload, capture_output=True, text=True, check=True,
         )  # fmt: skip
         results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    print(f"{len(texts)} real comments from ../shared/data; one core per system; "
+    where = ("the labeled school comments, repeated" if a.mix == "school"
+             else "real comments from ../shared/data")  # fmt: skip
+    print(f"{len(texts)} {where}; one core per system; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
     print(
         "Wall-clock figures suffer from other load on the machine; CPU-time figures (process or "
@@ -166,6 +193,8 @@ def main() -> None:
     for r in results:
         note = (f"{r['single_n']} (subsample)" if r["system"] == "better-profanity"
                 else f"{r['batched_n']} batched, {r['single_n']} single")  # fmt: skip
+        if r.get("neural_reads"):
+            note += f"; the sentence model read {r['neural_reads']} of the batch"
         print(f"| {r['system']} | {r['batched_per_s']:,.0f} | {r['batched_cpu_per_s']:,.0f} | "
               f"{r['single_cpu_per_s']:,.0f} | {r['p50_cpu_ms']:.2f} | {r['p99_cpu_ms']:.2f} | "
               f"{r['p99_ms']:.2f} | {r['peak_mb']:.0f} | {r['startup_s']:.2f} / "
@@ -173,6 +202,8 @@ def main() -> None:
     s = results[0]
     print()
     for r in results[1:]:
+        if r["system"] == "steward-linear":
+            continue
         print(
             f"Steward / {r['system']} (CPU time): batched x{s['batched_cpu_per_s'] / r['batched_cpu_per_s']:.2f}, "
             f"one call x{s['single_cpu_per_s'] / r['single_cpu_per_s']:.2f}, "

@@ -25,7 +25,10 @@ engine that silently stopped reading half its rules would be worse than one that
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,14 +75,29 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 class NeuralAbuse:
     """The fine-tuned encoder and its head, merged and ready; ``score_many`` returns P(abusive)."""
 
-    def __init__(self, weights: dict[str, np.ndarray], tokenizer: Any, meta: dict[str, Any]):
-        self.w = weights
+    def __init__(
+        self, weights: Callable[[], dict[str, np.ndarray]], tokenizer: Any, meta: dict[str, Any]
+    ) -> None:
+        self._load_weights = weights
+        self._weights: dict[str, np.ndarray] | None = None
+        self._lock = threading.Lock()
         self.tokenizer = tokenizer
         self.meta = meta
         self.version = str(meta.get("version", "none"))
         self.max_tokens = int(meta.get("max_tokens", 64))
 
+    @property
+    def w(self) -> dict[str, np.ndarray]:
+        """The merged weights, read on first use (~0.5 s): most runs of ``steward moderate``
+        never need them, and it starts without them."""
+        if self._weights is None:
+            with self._lock:
+                if self._weights is None:
+                    self._weights = self._load_weights()
+        return self._weights
+
     def score(self, text: str) -> float:
+        """P(abusive) of one comment."""
         return self.score_many([text])[0]
 
     def score_many(self, texts: list[str], batch_size: int = 32) -> list[float]:
@@ -163,10 +181,9 @@ def load(adapters_path: Path | None = None) -> NeuralAbuse | None:
 
     with np.load(path, allow_pickle=False) as data:
         adapters = {k: data[k] for k in data.files}
-    import json
-
     meta = json.loads(bytes(adapters.pop("meta_json")).decode("utf-8"))
     tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
     tok.no_padding()
     tok.enable_truncation(max_length=int(meta.get("max_tokens", 64)))
-    return NeuralAbuse(merge(load_file(str(folder / "model.safetensors")), adapters), tok, meta)
+    base_file = str(folder / "model.safetensors")
+    return NeuralAbuse(lambda: merge(load_file(base_file), adapters), tok, meta)
