@@ -127,10 +127,20 @@ def test_judge_many_equals_judge(engine: Engine) -> None:
         "Vote Martinez for council!",
         "sh1t",
         "lo van a pagar caro",
+        # These two need the sentence model: a batch reads them together (engine._judge_batch).
+        "muslims do not belong in our schools",
+        "Great game tonight, Lancers!",
     ]
     one = [engine.judge(t) for t in texts]
     many = engine.judge_many(texts)
-    assert [v.category for v in one] == [v.category for v in many]
+    assert [(v.category, v.evidence.rule_id) for v in one] == [
+        (v.category, v.evidence.rule_id) for v in many
+    ]
+    for a, b in zip(one, many, strict=True):
+        assert a.evidence.scores.get("neural.abuse") == pytest.approx(
+            b.evidence.scores.get("neural.abuse"), abs=1e-3
+        )
+    assert "neural.abuse" in many[-2].evidence.scores
     assert all(isinstance(v, Verdict) and v.category in CATEGORIES for v in many)
 
 

@@ -114,20 +114,3 @@ def test_without_its_base_package_the_engine_says_so_and_does_not_start(
     monkeypatch.setattr(Engine, "_cache", {})
     with pytest.raises(PackError, match="requirements-neural.txt"):
         Engine.load()
-
-
-def test_a_batch_reads_together_and_decides_as_one_at_a_time(engine: Engine) -> None:
-    texts = [
-        "those people are animals and should go back where they came from",
-        "Great game tonight, Lancers!",
-        "women like her should stay in the kitchen and keep quiet",
-        "The superintendent should resign; this budget is a disgrace.",
-        "this is bullshit",
-    ]
-    one_by_one = [engine.judge(t) for t in texts]
-    together = engine.judge_many(texts)
-    for a, b in zip(one_by_one, together, strict=True):
-        assert (a.category, a.action, a.evidence.rule_id) == (b.category, b.action, b.evidence.rule_id)
-        assert a.evidence.scores.get("neural.abuse") == pytest.approx(
-            b.evidence.scores.get("neural.abuse"), abs=1e-3
-        )
