@@ -52,15 +52,18 @@ sys.path.insert(0, str(ROOT))
 
 from steward.moderation.engine import datasets as ds  # noqa: E402  (plain Python, no Django)
 from steward.moderation.engine.neural import base_model_dir  # noqa: E402
-from steward.moderation.engine.train import neural_dev_split  # noqa: E402
+from steward.moderation.engine.train import (  # noqa: E402
+    TrainConfig,
+    neural_dev_split,
+    school_abuse_rows,
+)
 
 ARTIFACTS = ROOT / "steward" / "moderation" / "models_artifacts"
 RANK, ALPHA = 8, 16
 LINEARS = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
            "o": "attention.output.dense", "i": "intermediate.dense", "f": "output.dense"}  # fmt: skip
-ABUSE_POS = {"profanity", "offensive"}
-ABUSE_NEG = {"ok", "personal_issue", "off_topic", "commercial", "privacy"}
-SCHOOL_WEIGHT = 4.0
+#: School rows weigh as in the linear abuse head.
+SCHOOL_WEIGHT = TrainConfig.school_weight_abuse
 
 
 class LoRA(nn.Module):
@@ -118,8 +121,9 @@ class Encoder(nn.Module):
         pooled = (x * mf).sum(1) / mf.sum(1).clamp(min=1)
         return self.head(self.drop(pooled)).squeeze(-1)
 
-    def adapters(self) -> dict[str, np.ndarray]:
-        """What ``engine/neural.py`` merges into the base weights."""
+    def adapter_parameters(self) -> dict[str, nn.Parameter]:
+        """Steward's part of the encoder, by its name in the artifact (the names
+        ``engine/neural.py`` merges into the base weights)."""
         out = {"eln.w": self.eln.w, "eln.b": self.eln.b, "head.w": self.head.weight,
                "head.b": self.head.bias}  # fmt: skip
         for i, m in enumerate(self.blocks):
@@ -127,7 +131,12 @@ class Encoder(nn.Module):
                 out[f"{i}.{s}.A"], out[f"{i}.{s}.B"] = m[s].A, m[s].B
             for ln in ("ln1", "ln2"):
                 out[f"{i}.{ln}.w"], out[f"{i}.{ln}.b"] = m[ln].w, m[ln].b
-        return {k: v.detach().numpy().astype(np.float32) for k, v in out.items()}
+        return out
+
+    def adapters(self) -> dict[str, np.ndarray]:
+        """The artifact's arrays."""
+        return {k: v.detach().numpy().astype(np.float32)
+                for k, v in self.adapter_parameters().items()}  # fmt: skip
 
 
 #: Sentences whose scores by this (PyTorch) encoder ``tests/moderation/test_neural.py`` compares with
@@ -142,18 +151,9 @@ CHECK_SENTENCES = [
 
 def load_adapters(model: Encoder, path: Path) -> None:
     """Put an artifact's adapters into ``model`` (the inverse of :meth:`Encoder.adapters`)."""
-    with np.load(path, allow_pickle=False) as data:
-        arrays = {k: data[k] for k in data.files}
-    params = dict(model.named_parameters())
-    names = {"eln.w": "eln.w", "eln.b": "eln.b", "head.w": "head.weight", "head.b": "head.bias"}
-    for i in range(6):
-        for s in LINEARS:
-            names[f"{i}.{s}.A"], names[f"{i}.{s}.B"] = f"blocks.{i}.{s}.A", f"blocks.{i}.{s}.B"
-        for ln in ("ln1", "ln2"):
-            names[f"{i}.{ln}.w"], names[f"{i}.{ln}.b"] = f"blocks.{i}.{ln}.w", f"blocks.{i}.{ln}.b"
-    with torch.no_grad():
-        for key, name in names.items():
-            params[name].copy_(torch.from_numpy(arrays[key]).reshape(params[name].shape))
+    with np.load(path, allow_pickle=False) as data, torch.no_grad():
+        for key, param in model.adapter_parameters().items():
+            param.copy_(torch.from_numpy(data[key]).reshape(param.shape))
 
 
 def check(path: Path, max_tokens: int) -> None:
@@ -205,9 +205,9 @@ def main() -> None:
     labels = [float(y_hx[i]) for i in fit_i]
     weights = [1.0] * len(fit_i)
     if not args.no_school:
-        sch = [e for e in ds.school("train") if e.label in ABUSE_POS | ABUSE_NEG]
+        sch, sch_labels = school_abuse_rows(ds.school("train"))
         texts += [e.text for e in sch]
-        labels += [float(e.label in ABUSE_POS) for e in sch]
+        labels += [float(v) for v in sch_labels]
         weights += [SCHOOL_WEIGHT] * len(sch)
     dev_texts = [hx[i].text for i in dev_i]
     enc = [e.ids for e in tok.encode_batch(texts)]

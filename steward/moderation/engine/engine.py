@@ -53,9 +53,7 @@ class Engine:
         if neural is not None:
             self.model_version += f"+minilm-{neural.version}"
         #: Rules that compare the transformer's score (tried with it last, see ``_decide``).
-        self._neural_rules = frozenset(
-            r.id for r in pack.rules if NEURAL_SCORE in r.compared_scores
-        )
+        self._neural_rules = pack.rules_comparing(NEURAL_SCORE)
         blocks = pack.pattern_blocks()
         self._pattern_keys = {f"p{i}": key for i, (key, _) in enumerate(blocks)}
         self._patterns = (
@@ -96,7 +94,7 @@ class Engine:
                 mp = Path(model_path) if model_path else DEFAULT_ARTIFACT
                 model = LinearModel.load(mp) if mp.is_file() else None
                 neural = None
-                if any(NEURAL_SCORE in r.compared_scores for r in pack.rules):
+                if pack.rules_comparing(NEURAL_SCORE):
                     neural = load_neural()
                     if neural is None:
                         raise PackError(

@@ -235,6 +235,10 @@ class RulePack:
             default_reply_language=str(data.get("default_reply_language", "en")),
         )
 
+    def rules_comparing(self, score: str) -> frozenset[str]:
+        """Ids of the rules that compare ``score`` in any of their blocks."""
+        return frozenset(r.id for r in self.rules if score in r.compared_scores)
+
     def phrase_blocks(self) -> list[tuple[str, Sequence[str]]]:
         """(block key, phrases) of every condition block that lists phrases."""
         return [(c.key, c.phrases) for r in self.rules for c in r.conditions() if c.phrases]

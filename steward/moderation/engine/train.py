@@ -36,7 +36,7 @@ from .prepare import prepare
 from .rules import RulePack
 from .types import CATEGORIES
 
-__all__ = ["train", "TrainConfig"]
+__all__ = ["train", "TrainConfig", "abuse_label", "school_abuse_rows", "neural_dev_split"]
 
 _ABUSE_POS = {"profanity", "offensive"}
 _ABUSE_NEG = {"ok", "personal_issue", "off_topic", "commercial", "privacy"}
@@ -85,6 +85,44 @@ def _fit_binary(x: Any, y: np.ndarray, w: np.ndarray, c: float) -> LogisticRegre
     return clf
 
 
+def abuse_label(category: str) -> int | None:
+    """A school comment's label for the abuse heads (the linear one here and the sentence model of
+    ``tools/train_neural_abuse.py``): 1 for profanity and offensive, 0 for ok, personal issue, off
+    topic, commercial and privacy, ``None`` (left out) for inappropriate and safety."""
+    if category in _ABUSE_POS:
+        return 1
+    return 0 if category in _ABUSE_NEG else None
+
+
+def school_abuse_rows(examples: Sequence[ds.Example]) -> tuple[list[ds.Example], np.ndarray]:
+    """The school comments the abuse heads learn from, and their :func:`abuse_label`."""
+    rows = [e for e in examples if abuse_label(e.label) is not None]
+    return rows, np.array([abuse_label(e.label) for e in rows], dtype=int)
+
+
+def _fit_abuse(
+    cfg: TrainConfig, x_public: Any, y_public: Any, x_school: Any, y_school: Any
+) -> LogisticRegression:
+    """The linear abuse head: public rows at weight 1, school rows at ``cfg.school_weight_abuse``."""
+    from scipy import sparse
+
+    return _fit_binary(
+        sparse.vstack([x_public, x_school]),
+        np.concatenate([np.asarray(y_public, dtype=int), np.asarray(y_school, dtype=int)]),
+        np.concatenate(
+            [np.ones(x_public.shape[0]), np.full(x_school.shape[0], cfg.school_weight_abuse)]
+        ),
+        cfg.c_abuse,
+    )
+
+
+def _with_abuse_head(model: LinearModel, abuse: LogisticRegression) -> LinearModel:
+    """``model`` with its abuse head replaced by ``abuse`` (for a fold or a held-back part)."""
+    w, b = model.weights.copy(), model.bias.copy()
+    w[:, 0], b[0] = abuse.coef_[0], abuse.intercept_[0]
+    return LinearModel(model.featurizer, w, b, model.heads, model.meta)
+
+
 def train(
     *,
     output: Path | None = None,
@@ -117,16 +155,14 @@ def train(
     log(f"vocabulary: {feat.n_features} n-grams ({time.perf_counter() - t0:.1f}s)")
 
     # abuse head
-    sch_ab = [(t, e) for t, e in zip(tok_sch_np, sch, strict=True)
-              if e.label in _ABUSE_POS | _ABUSE_NEG]  # fmt: skip
+    ab_rows = [i for i, e in enumerate(sch) if abuse_label(e.label) is not None]
     dav_ab = _davidson_for_abuse(cfg, dav)
-    docs = (tok_dav if dav_ab else []) + tok_hx + [t for t, _ in sch_ab]
-    y_ab = np.array([e.removable for e in dav_ab] + [e.removable for e in hx]
-                    + [e.label in _ABUSE_POS for _, e in sch_ab], dtype=int)  # fmt: skip
-    w_ab = np.array([1.0] * (len(dav_ab) + len(hx)) + [cfg.school_weight_abuse] * len(sch_ab))
-    x_ab = feat.transform(docs)
-    abuse = _fit_binary(x_ab, y_ab, w_ab, cfg.c_abuse)
-    log(f"abuse head: {x_ab.shape[0]} rows ({time.perf_counter() - t0:.1f}s)")
+    x_pub = feat.transform((tok_dav if dav_ab else []) + tok_hx)
+    abuse = _fit_abuse(
+        cfg, x_pub, [e.removable for e in dav_ab + hx],
+        feat.transform([tok_sch_np[i] for i in ab_rows]), [abuse_label(sch[i].label) for i in ab_rows],
+    )  # fmt: skip
+    log(f"abuse head: {x_pub.shape[0] + len(ab_rows)} rows ({time.perf_counter() - t0:.1f}s)")
 
     # spam head
     docs = tok_yt + tok_sch_np
@@ -255,12 +291,9 @@ def school_cross_validation(
     ):
         clf = _school_svm(cfg).fit(x[tr], y[tr])
         order = [list(clf.classes_).index(c) for c in head.labels]
-        ab_rows = [i for i in tr if sch[i].label in _ABUSE_POS | _ABUSE_NEG]
-        abuse = _fit_binary(
-            sparse.vstack([x_pub, x_np[ab_rows]]),
-            np.array(y_pub + [sch[i].label in _ABUSE_POS for i in ab_rows], dtype=int),
-            np.array([1.0] * len(y_pub) + [cfg.school_weight_abuse] * len(ab_rows)),
-            cfg.c_abuse,
+        ab_rows = [i for i in tr if abuse_label(sch[i].label) is not None]
+        abuse = _fit_abuse(
+            cfg, x_pub, y_pub, x_np[ab_rows], [abuse_label(sch[i].label) for i in ab_rows]
         )
         spam = _fit_binary(
             sparse.vstack([x_yt, x_np[tr]]),
@@ -309,27 +342,21 @@ def hatexplain_cross_validation(
     feat = model.featurizer
     dav = _davidson_for_abuse(cfg, ds.davidson("train", data_root))
     hx = ds.hatexplain("train", data_root)
-    sab = [e for e in ds.school("train") if e.label in _ABUSE_POS | _ABUSE_NEG]
+    sab, y_s = school_abuse_rows(ds.school("train"))
     x_dav = feat.transform(_tokens([e.text for e in dav], lex))
     x_hx = feat.transform(_tokens([e.text for e in hx], lex))
     x_s = feat.transform(_tokens([e.text for e in sab], lex))
     y_dav = np.array([e.removable for e in dav], dtype=int)
     y_hx = np.array([e.removable for e in hx], dtype=int)
-    y_s = np.array([e.label in _ABUSE_POS for e in sab], dtype=int)
     log("features ready")
     removed: list[bool] = [False] * len(hx)
     by_rule: dict[str, list[int]] = {}
     split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=ds.SEED)
     for k, (tr, te) in enumerate(split.split(np.zeros(len(hx)), y_hx)):
-        abuse = _fit_binary(
-            sparse.vstack([x_dav, x_hx[tr], x_s]),
-            np.concatenate([y_dav, y_hx[tr], y_s]),
-            np.array([1.0] * (len(dav) + len(tr)) + [cfg.school_weight_abuse] * len(sab)),
-            cfg.c_abuse,
+        abuse = _fit_abuse(
+            cfg, sparse.vstack([x_dav, x_hx[tr]]), np.concatenate([y_dav, y_hx[tr]]), x_s, y_s
         )
-        w, b = model.weights.copy(), model.bias.copy()
-        w[:, 0], b[0] = abuse.coef_[0], abuse.intercept_[0]
-        eng = Engine(base.pack, lex, LinearModel(feat, w, b, model.heads, model.meta), base.neural)
+        eng = Engine(base.pack, lex, _with_abuse_head(model, abuse), base.neural)
         for i, v in zip(te, eng.judge_many([hx[i].text for i in te]), strict=True):
             removed[i] = v.category != "ok"
             if removed[i]:
@@ -369,6 +396,8 @@ def hatexplain_neural_dev(
     ``neural.abuse`` threshold of ``rule_id`` set to each of ``thresholds``. This is where the
     pack's sentence-model thresholds were chosen. Validation and test are never read. Returns
     (label, binary report) pairs."""
+    import copy
+
     import yaml
 
     from .engine import NEURAL_SCORE, Engine
@@ -382,18 +411,16 @@ def hatexplain_neural_dev(
     hx = ds.hatexplain("train", data_root)
     y = np.array([e.removable for e in hx], dtype=int)
     fit, dev = neural_dev_split(list(y))
-    sab = [e for e in ds.school("train") if e.label in _ABUSE_POS | _ABUSE_NEG]
+    sab, y_s = school_abuse_rows(ds.school("train"))
     dav = _davidson_for_abuse(cfg, ds.davidson("train", data_root))
-    abuse = _fit_binary(
-        feat.transform(_tokens([hx[i].text for i in fit] + [e.text for e in dav + sab], lex)),
-        np.concatenate([y[fit], [int(e.removable) for e in dav],
-                        [int(e.label in _ABUSE_POS) for e in sab]]).astype(int),  # fmt: skip
-        np.array([1.0] * (len(fit) + len(dav)) + [cfg.school_weight_abuse] * len(sab)),
-        cfg.c_abuse,
+    abuse = _fit_abuse(
+        cfg,
+        feat.transform(_tokens([hx[i].text for i in fit] + [e.text for e in dav], lex)),
+        np.concatenate([y[fit], [int(e.removable) for e in dav]]),
+        feat.transform(_tokens([e.text for e in sab], lex)),
+        y_s,
     )
-    w, b = model.weights.copy(), model.bias.copy()
-    w[:, 0], b[0] = abuse.coef_[0], abuse.intercept_[0]
-    fold_model = LinearModel(feat, w, b, model.heads, model.meta)
+    fold_model = _with_abuse_head(model, abuse)
     texts = [hx[i].text for i in dev]
     truth = [bool(y[i]) for i in dev]
 
@@ -407,15 +434,15 @@ def hatexplain_neural_dev(
     # Without it: every neural.abuse condition struck out, and ``rule_id`` (which adds removals
     # on its score) left out; the pack as it was before the sentence model.
     raw = yaml.safe_load(base.pack.path.read_text(encoding="utf-8"))
-    raw["rules"] = [r for r in raw["rules"] if r.get("id") != rule_id]
-    for r in raw["rules"]:
+    without = copy.deepcopy(raw)
+    without["rules"] = [r for r in without["rules"] if r.get("id") != rule_id]
+    for r in without["rules"]:
         for block in blocks(r):
             (block.get("scores") or {}).pop(NEURAL_SCORE, None)
     out: list[tuple[str, Any]] = [
-        ("without the sentence model", judged(RulePack.from_mapping(raw, base.pack.path), False)),
+        ("without the sentence model", judged(RulePack.from_mapping(without, base.pack.path), False)),
         ("as in the pack", judged(base.pack, True)),
     ]
-    raw = yaml.safe_load(base.pack.path.read_text(encoding="utf-8"))
     rule = next((r for r in raw["rules"] if r.get("id") == rule_id), None)
     if rule is None:
         return out
