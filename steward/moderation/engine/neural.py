@@ -81,10 +81,13 @@ class NeuralAbuse:
         self._load_weights = weights
         self._weights: dict[str, np.ndarray] | None = None
         self._lock = threading.Lock()
-        self.tokenizer = tokenizer
         self.meta = meta
         self.version = str(meta.get("version", "none"))
         self.max_tokens = int(meta.get("max_tokens", 64))
+        # As in training: one comment at a time, cut at the length the adapters were trained on.
+        self.tokenizer = tokenizer
+        tokenizer.no_padding()
+        tokenizer.enable_truncation(max_length=self.max_tokens)
 
     @property
     def w(self) -> dict[str, np.ndarray]:
@@ -183,7 +186,5 @@ def load(adapters_path: Path | None = None) -> NeuralAbuse | None:
         adapters = {k: data[k] for k in data.files}
     meta = json.loads(bytes(adapters.pop("meta_json")).decode("utf-8"))
     tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    tok.no_padding()
-    tok.enable_truncation(max_length=int(meta.get("max_tokens", 64)))
     base_file = str(folder / "model.safetensors")
     return NeuralAbuse(lambda: merge(load_file(base_file), adapters), tok, meta)
