@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.special import erf
 
 __all__ = ["NeuralAbuse", "load", "DEFAULT_ADAPTERS", "base_model_dir"]
 
@@ -62,14 +61,44 @@ def base_model_dir() -> Path | None:
 
 
 def _layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
-    mu = x.mean(-1, keepdims=True)
-    var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + 1e-12) * w + b
+    """Layer norm over the last axis; overwrites ``x`` (every caller passes a fresh array)."""
+    x -= x.mean(-1, keepdims=True)
+    inv = 1.0 / np.sqrt(np.einsum("ij,ij->i", x, x) / np.float32(x.shape[-1]) + np.float32(1e-12))
+    x *= inv[:, None]
+    x *= w
+    x += b
+    return x
+
+
+# Abramowitz & Stegun 7.1.26: erf to within 1.5e-7 everywhere, below float32's own rounding at the
+# values that matter; three times faster than scipy's erf on float32 and the read's largest cost
+# after the matrix products. ``tests/moderation/test_neural.py`` checks the scores against PyTorch's.
+_AS_P = np.float32(0.3275911)
+_AS_A = [np.float32(a) for a in (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)]
+_INV_SQRT2 = np.float32(1.0 / math.sqrt(2.0))
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    """BERT's exact GELU, x * Phi(x), Phi from the error function."""
-    return 0.5 * x * (1.0 + erf(x * np.float32(1.0 / math.sqrt(2.0))))
+    """BERT's exact GELU, x * Phi(x), with Phi from the error function; overwrites ``x``."""
+    z = np.abs(x)
+    z *= _INV_SQRT2
+    t = _AS_P * z
+    t += 1.0
+    np.reciprocal(t, out=t)
+    poly = _AS_A[0] * t
+    for a in _AS_A[1:]:
+        poly += a
+        poly *= t
+    z *= z
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    poly *= z  # 1 - erf(|x| / sqrt 2)
+    np.copysign(poly, x, out=poly)  # 1 - erf(x / sqrt 2) for x >= 0, its negative below: then
+    poly -= np.sign(x)  # ... - sign(x) = -erf(x / sqrt 2)
+    np.subtract(1.0, poly, out=poly)  # 1 + erf(x / sqrt 2)
+    x *= poly
+    x *= np.float32(0.5)
+    return x
 
 
 class NeuralAbuse:
@@ -121,27 +150,37 @@ class NeuralAbuse:
     def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         w = self.w
         n, length = ids.shape
-        # Tokens as rows of one 2-D array: every linear layer is then one BLAS matrix product.
+        # Tokens as rows of one 2-D array: every linear layer is then one BLAS matrix product, and
+        # query, key and value are one product (their weights side by side, see ``merge``).
         x = (w["word"][ids] + w["pos"][:length] + w["type"]).reshape(n * length, -1)
         x = _layer_norm(x, w["eln.w"], w["eln.b"])
-        bias = ((1.0 - mask) * -1e4)[:, None, None, :]
+        # Padding is masked out of attention; one comment alone has none.
+        bias = None if mask.all() else ((1.0 - mask) * np.float32(-1e4))[:, None, None, :]
         scale = np.float32(1.0 / math.sqrt(_HEAD_DIM))
-
-        def heads(h: np.ndarray) -> np.ndarray:
-            return h.reshape(n, length, _HEADS, _HEAD_DIM).transpose(0, 2, 1, 3)
-
         for li in range(6):
             p = f"{li}."
-            q = heads(x @ w[p + "q.wt"] + w[p + "q.b"])
-            k = heads(x @ w[p + "k.wt"] + w[p + "k.b"])
-            v = heads(x @ w[p + "v.wt"] + w[p + "v.b"])
-            att = q @ k.transpose(0, 1, 3, 2) * scale + bias
-            att = np.exp(att - att.max(-1, keepdims=True))
+            qkv = x @ w[p + "qkv.wt"]
+            qkv += w[p + "qkv.b"]
+            # (n, length, 3, heads, dim) -> three (n, heads, length, dim) views
+            q, k, v = qkv.reshape(n, length, 3, _HEADS, _HEAD_DIM).transpose(2, 0, 3, 1, 4)
+            att = q @ k.transpose(0, 1, 3, 2)
+            att *= scale
+            if bias is not None:
+                att += bias
+            att -= att.max(-1, keepdims=True)
+            np.exp(att, out=att)
             att /= att.sum(-1, keepdims=True)
             ctx = (att @ v).transpose(0, 2, 1, 3).reshape(n * length, _HEADS * _HEAD_DIM)
-            h = _layer_norm(ctx @ w[p + "o.wt"] + w[p + "o.b"] + x, w[p + "ln1.w"], w[p + "ln1.b"])
-            inner = _gelu(h @ w[p + "i.wt"] + w[p + "i.b"])
-            x = _layer_norm(inner @ w[p + "f.wt"] + w[p + "f.b"] + h, w[p + "ln2.w"], w[p + "ln2.b"])
+            h = ctx @ w[p + "o.wt"]
+            h += w[p + "o.b"]
+            h += x
+            h = _layer_norm(h, w[p + "ln1.w"], w[p + "ln1.b"])
+            inner = h @ w[p + "i.wt"]
+            inner += w[p + "i.b"]
+            out = _gelu(inner) @ w[p + "f.wt"]
+            out += w[p + "f.b"]
+            out += h
+            x = _layer_norm(out, w[p + "ln2.w"], w[p + "ln2.b"])
         m = mask[:, :, None]
         pooled = (x.reshape(n, length, -1) * m).sum(1) / np.maximum(m.sum(1), 1.0)
         z = pooled @ w["head.w"] + w["head.b"]
@@ -167,6 +206,10 @@ def merge(base: dict[str, np.ndarray], adapters: dict[str, np.ndarray]) -> dict[
             merged = full + scale * (b @ a)
             w[f"{li}.{short}.wt"] = np.ascontiguousarray(merged.T, np.float32)
             w[f"{li}.{short}.b"] = base[f"encoder.layer.{li}.{key}.bias"]
+        # Query, key and value side by side: one matrix product instead of three.
+        qkv = [w.pop(f"{li}.{short}.wt") for short in "qkv"]
+        w[f"{li}.qkv.wt"] = np.ascontiguousarray(np.concatenate(qkv, axis=1))
+        w[f"{li}.qkv.b"] = np.concatenate([w.pop(f"{li}.{short}.b") for short in "qkv"])
         for ln in ("ln1", "ln2"):
             w[f"{li}.{ln}.w"] = adapters[f"{li}.{ln}.w"]
             w[f"{li}.{ln}.b"] = adapters[f"{li}.{ln}.b"]
