@@ -179,15 +179,15 @@ THREATS = [
     "Tell that photographer to watch his back",
     "No aguanto más, esta noche me tomo todas las pastillas",
     "I can't do this anymore, I'm going to end it after the concert",
-]
-
-
-# Still missed (2026.11.29-8): no lexicon entry, and the safety model stays below 0.35 even with the
-# harm cue ("she'll learn", "bat"). Strict xfails: they fail once caught, to be moved up.
-THREATS_MISSED = [
+    # missed until 2026.11.29-10 (strict xfails; the safety model gives them 0.26 and 0.14),
+    # caught by their construction: at a person's car and a consequence that ends the sentence,
+    # a weapon at a person's place (see tests/moderation/test_threat_constructions.py)
     "Gonna wait for the bus driver by her car and she'll learn",
     "I'll be outside his classroom with a bat tomorrow",
 ]
+
+# No threat of this probe is still missed (2026.11.29-10): the strict xfail test of
+# THREATS_MISSED was removed with its empty list.
 
 # Errands still taken (2026.11.29-8): 4 held as off topic (lps.offtopic.post, not a safety rule);
 # 2 escalated, both of the second set: "Le voy a decir a la maestra que mi hijo no va a estar el
@@ -215,12 +215,5 @@ def test_errands_are_kept(errand_verdicts: list) -> None:
 
 @pytest.mark.parametrize("text", THREATS)
 def test_threats_worded_like_errands_escalate(engine: Engine, text: str) -> None:
-    v = engine.judge(text)
-    assert (v.category, v.action) == ("safety", "escalate"), v.explanation
-
-
-@pytest.mark.xfail(strict=True, reason="threats still missed (see THREATS_MISSED)")
-@pytest.mark.parametrize("text", THREATS_MISSED)
-def test_threats_still_missed(engine: Engine, text: str) -> None:
     v = engine.judge(text)
     assert (v.category, v.action) == ("safety", "escalate"), v.explanation
