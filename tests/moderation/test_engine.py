@@ -107,6 +107,27 @@ def test_spanish_reply_to_english_post_is_judged_the_same(engine: Engine) -> Non
     assert en.category == es.category == "commercial"
 
 
+def test_a_question_about_buying_is_not_a_sale(engine: Engine) -> None:
+    # Sales words alone do not hide a question (rule pack 2026.11.29-11); a question that sells,
+    # with a phone, a link or a price, still is a sale.
+    for text in ["Is the booster club still selling the Lancers hoodies for the trip?",
+                 "¿Todavía venden las camisetas del equipo para el viaje?"]:
+        v = engine.judge(text, Context(post=GAME_POST))
+        assert v.category != "commercial", (text, v.explanation)
+    for text in ["Need braids done? DM me, $40 a head", "Selling hoodies $25, call 978-555-0100?"]:
+        assert engine.judge(text, Context(post=GAME_POST)).category == "commercial", text
+
+
+def test_evidence_shows_a_rules_own_phrases_only_when_that_rule_decided(engine: Engine) -> None:
+    # "tires" is a harm cue of the threat rule; on a kept comment about the bus it is no evidence.
+    kept = engine.judge("The tires on bus 12 were flat again, when will it be fixed?")
+    assert kept.action == "keep"
+    assert not [s for s in kept.evidence.spans if s.kind.startswith("rule:")], kept.evidence.spans
+    caught = engine.judge("I'll be outside his classroom with a bat tomorrow")
+    assert caught.evidence.rule_id == "lps.safety.threat"
+    assert {s.kind for s in caught.evidence.spans} >= {"pattern", "rule:lps.safety.threat#any5"}
+
+
 def test_student_private_details_escalate_to_records(engine: Engine) -> None:
     v = engine.judge(
         "Everyone should know Jayden Cruz in 4th grade has an IEP for ADHD and was suspended"

@@ -64,3 +64,15 @@ def test_short_comments_are_told_apart_by_their_verbs() -> None:
     assert [lang(t) for t in ("Quiero desaparecer", "Voy a matarme", "Ya no puedo más")] == ["es"] * 3
     assert [lang(t) for t in ("I want to disappear", "I want a car", "Nobody would miss me")] == ["en"] * 3
     assert lang("Voy a la escuela") == "es" and lang("Go Lancers") == "en"  # a tie stays English
+
+
+def test_a_comment_is_a_question_only_when_it_ends_as_one() -> None:
+    from steward.moderation.engine.signals import is_question
+
+    asks = ["Is the booster club still selling the Lancers hoodies for the trip?",
+            "¿Todavía venden las camisetas del equipo?", "Where can I buy tickets? 🙏",
+            'She said "when?"', "what?!", "Will there be a bake sale? ) "]  # fmt: skip
+    offers = ["Need braids done? DM me", "Want to earn $500 a week? Click the link",
+              "¿Buscas trabajo? Llámame", "No question here", "Why? Because we sell the best tacos."]  # fmt: skip
+    assert [t for t in asks if not is_question(t)] == []
+    assert [t for t in offers if is_question(t)] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
 from pathlib import Path
 from typing import Literal, cast, overload
@@ -25,6 +25,37 @@ _EMPTY = Context()
 _KNOWN_FIXED = {"post.overlap", "author.prior_removals"}
 #: Scores computed only when a rule needs them (a transformer's forward pass; see ``_decide``).
 NEURAL_SCORE = "neural.abuse"
+
+
+class _PatternHits:
+    """The condition blocks whose patterns match one comment, each searched the first time a rule
+    asks. A block's lexicon, score and phrase conditions are checked before its patterns
+    (``Condition.holds``), so most comments never run most patterns; the span of each match found
+    is kept for the evidence."""
+
+    __slots__ = ("_text", "_compiled", "_found", "_spans")
+
+    def __init__(self, text: str, compiled: Mapping[str, re.Pattern[str]]) -> None:
+        self._text = text
+        self._compiled = compiled
+        self._found: dict[str, bool] = {}
+        self._spans: list[tuple[str, int, int]] = []  # (block key, start, end)
+
+    def spans_of(self, rule: Rule | None) -> list[tuple[str, int, int]]:
+        """("pattern", start, end) of the matches of ``rule``'s own blocks."""
+        own = f"{rule.id}#" if rule is not None else None
+        return [("pattern", s, e) for key, s, e in self._spans if own and key.startswith(own)]
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        found = self._found.get(key)
+        if found is None:
+            m = self._compiled[key].search(self._text)
+            found = self._found[key] = m is not None
+            if m is not None:
+                self._spans.append((key, m.start(), m.end()))
+        return found
 
 
 class Engine:
@@ -54,19 +85,12 @@ class Engine:
             self.model_version += f"+minilm-{neural.version}"
         #: Rules that compare the transformer's score (tried with it last, see ``_decide``).
         self._neural_rules = pack.rules_comparing(NEURAL_SCORE)
-        blocks = pack.pattern_blocks()
-        self._pattern_keys = {f"p{i}": key for i, (key, _) in enumerate(blocks)}
-        self._patterns = (
-            re.compile(
-                "|".join(
-                    f"(?P<p{i}>{'|'.join(f'(?:{p})' for p in pats)})"
-                    for i, (_, pats) in enumerate(blocks)
-                ),  # fmt: skip
-                re.IGNORECASE,
-            )
-            if blocks
-            else None
-        )
+        # Each block's patterns as one expression, searched only when a rule asks for it (see
+        # ``_PatternHits``).
+        self._patterns = {
+            key: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
+            for key, pats in pack.pattern_blocks()
+        }
         self._check_score_names()
         # Model scores that speak for a removable category (the confidence of "keep").
         names = self.model.score_one(("ok",)).keys() if self.model else ()
@@ -216,13 +240,7 @@ class Engine:
         if prep.allowed:
             scores["lex.allow"] = float(prep.allowed)
         scores.update(prep.struct)
-        pattern_rules: set[str] = set()
-        pattern_spans: list[tuple[str, int, int]] = []
-        if self._patterns is not None:
-            for m in self._patterns.finditer(prep.light):
-                if m.lastgroup:
-                    pattern_rules.add(self._pattern_keys[m.lastgroup])
-                    pattern_spans.append(("pattern", m.start(), m.end()))
+        pattern_rules = _PatternHits(prep.light, self._patterns)
         has_post = prep.post_norm is not None
         if prep.overlap is not None:
             scores["post.overlap"] = prep.overlap
@@ -271,7 +289,7 @@ class Engine:
                 if r.matches(sig):
                     rule = r
                     break
-        spans = [*prep.struct_spans, *pattern_spans]
+        spans = [*prep.struct_spans, *pattern_rules.spans_of(rule)]
         return self._verdict(norm, rule, sig, hits, spans, lang, fund)
 
     def _verdict(
@@ -285,7 +303,14 @@ class Engine:
         fund: object,
     ) -> Verdict:
         text = norm.original
-        spans = [Span(h.span[0], h.span[1], text[h.span[0] : h.span[1]], h.category) for h in hits]
+        # A rule's own phrases are evidence only when that rule decided ("tires" is a harm cue of
+        # the threat rule, and no evidence of anything in a kept comment about the bus).
+        own = f"rule:{rule.id}#" if rule is not None else "-"
+        spans = [
+            Span(h.span[0], h.span[1], text[h.span[0] : h.span[1]], h.category)
+            for h in hits
+            if not h.category.startswith("rule:") or h.category.startswith(own)
+        ]
         # Structural spans index the lightly normalized text, whose length matches the original
         # except around NFKC expansions; clamp to stay inside the original.
         for kind, s, e in other_spans:

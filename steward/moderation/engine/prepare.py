@@ -10,6 +10,7 @@ from .normalize import NormText, light_normalize, normalize
 from .signals import (
     asks_for_help,
     content_stems,
+    is_question,
     looks_like_name,
     own_case,
     post_overlap,
@@ -69,6 +70,8 @@ def prepare(lex: Lexicon, text: str, post: str = "", *, with_post: bool = True) 
     overlap = post_overlap(norm.tokens, stems) if post_norm is not None else None
     cats = {h.category for h in hits if not h.category.startswith("rule:")}
     extra = pseudo_tokens(text, cats, struct, overlap, with_post=with_post)
+    # For the rules only, added after the model's feature tokens (the model never learned it).
+    struct["sig.question"] = 1.0 if is_question(text) else 0.0
     return Prepared(
         norm, hits, light, struct, tuple(spans), overlap, post_norm, norm.tokens + extra,
         len(allowed),

@@ -23,7 +23,7 @@ The pack is loaded and validated once; every error names the file, the rule and 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,7 +65,7 @@ class Signals:
 
     scores: dict[str, float]
     phrase_rules: set[str]
-    pattern_rules: set[str]
+    pattern_rules: Container[str]  # block keys whose patterns match (searched on demand)
     prior_removals: int
     account_kind: str
     fundraiser: bool

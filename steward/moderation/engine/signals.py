@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from .normalize import normalize
 from .types import Fundraiser
 
-__all__ = ["detect_language", "structural", "post_overlap", "fundraiser_match", "content_stems"]
+__all__ = [
+    "detect_language", "structural", "post_overlap", "fundraiser_match", "content_stems", "is_question",
+]  # fmt: skip
 
 
 def _words(s: str) -> frozenset[str]:
@@ -235,6 +237,18 @@ _REQUEST = re.compile(
 def asks_for_help(text: str, *, lowered: bool = False) -> bool:
     """Whether ``text`` asks for help with, or reports an unanswered, individual matter."""
     return bool(_REQUEST.search(text if lowered else text.lower()))
+
+
+# What may follow a comment's last question mark: spaces, closing quotes and brackets, emoji.
+_TRAILING = re.compile(r"[!\s\"'’”»)\]\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200d]*\Z")
+
+
+def is_question(text: str) -> bool:
+    """Whether the comment as a whole is a question: it ends with "?" (then at most emoji or
+    closing quotes). "Is the booster club still selling hoodies?" asks; "Need braids done? DM me"
+    ends as an offer, and is not one."""
+    i = text.rfind("?")
+    return i >= 0 and _TRAILING.match(text, i + 1) is not None
 
 
 def own_case(text: str, *, lowered: bool = False) -> bool:
