@@ -133,3 +133,21 @@ def test_a_health_word_about_a_group_is_not_a_students_privacy(engine: Engine) -
     """It was escalated as privacy, for a health word ("cancer"): it is abuse."""
     v = engine.judge("Muslims are a cancer", POST)
     assert (v.category, v.action) == ("offensive", "hold")
+
+
+@pytest.mark.parametrize("text", [
+    "Los Lancers son unos animales en la cancha",
+    "Our seniors are animals on the field",
+    "Los muchachos jugaron como unos animales, ¡qué partido!",
+    "Our Haitian players are beasts on the court this year",
+])  # fmt: skip
+def test_praise_of_a_team_is_kept(engine: Engine, text: str) -> None:
+    # "animals on the field" / "animales en la cancha" are allow phrases (rule pack 2026.11.29-13):
+    # the insult list and, in Spanish, the linear model alone do not act on them.
+    v = engine.judge(text, POST)
+    assert (v.category, v.action) == ("ok", "keep"), (v.evidence.rule_id, v.explanation)
+
+
+def test_an_insult_beside_a_team_is_still_caught(engine: Engine) -> None:
+    assert engine.judge("Esos árbitros son unos animales", POST).category == "offensive"
+    assert engine.judge("Those refs are animals", POST).category == "offensive"
