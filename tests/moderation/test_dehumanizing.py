@@ -32,11 +32,8 @@ HATEFUL = [
     "Los refugiados se multiplican como ratas",
     # Spanish: told to leave the country
     "Que se vayan todos los dominicanos a su país",
-    "Los inmigrantes no deberían estar aquí",
     "Esos haitianos deberian volver a su pais",
     "Los mexicanos que se vayan de aquí",
-    "Fuera los inmigrantes de Lawrence",
-    "Los ilegales tienen que ser deportados",
     # English
     "Muslims are a cancer",
     "The Dominicans are rats",
@@ -47,7 +44,6 @@ HATEFUL = [
     "Puerto Ricans are nothing but trash",
     "Black people are a disease on this country",
     "Those people should go back where they came from",
-    "The immigrants should be deported, every one of them",
     "Deport all the Mexicans",
     "Gays don't belong in this country.",
 ]  # fmt: skip
@@ -91,6 +87,25 @@ NOT_THIS_RULE = [
     "Those people who park in the bus lane should be ticketed",
     "Los dominicanos son ratas de biblioteca, siempre leyendo",
 ]  # fmt: skip
+
+
+# Opinions on immigration policy (rule pack 2026.11.29-14): a group named by immigration status
+# told to leave or be deported is not this rule's; a government page may not hold or remove an
+# opinion for its viewpoint. Calling immigrants vermin still is ("Los inmigrantes son cucarachas").
+IMMIGRATION_POLICY = [
+    "Los inmigrantes no deberían estar aquí",
+    "Fuera los inmigrantes de Lawrence",
+    "Los ilegales tienen que ser deportados",
+    "The immigrants should be deported, every one of them",
+    "All illegal immigrants should be deported",
+    "Illegal aliens should go back to their countries and apply legally",
+]
+
+
+@pytest.mark.parametrize("text", IMMIGRATION_POLICY)
+def test_an_opinion_on_immigration_policy_is_not_this_rule(engine: Engine, text: str) -> None:
+    v = engine.judge(text, POST)
+    assert v.evidence.rule_id != RULE and not v.removes, (v.category, v.action, v.evidence.rule_id)
 
 
 @pytest.mark.parametrize("text", HATEFUL)
