@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 from steward.moderation import rulebook, selectors, services
 from steward.moderation.models import QueueItem
 from steward.moderation.report import moderation_report
+from steward.moderation.report import period as report_period
 
 router = Router()
 
@@ -248,10 +249,7 @@ def consistency_report(
     request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None, account: int | None = None
 ) -> Any:
     """The moderation consistency report (MOD-6) for a period (default: the last 30 days)."""
-    from django.utils import timezone
-
-    end = end or timezone.localdate()
-    start = start or end - dt.timedelta(days=30)
+    start, end = report_period(start, end)
     data = moderation_report(_user(request), start=start, end=end, account_id=account)
     out = dataclasses.asdict(data)
     out["account"] = data.account.pk if data.account else None

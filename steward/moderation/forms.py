@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from steward.moderation.models import CATEGORIES, MAX_BLOCK_DAYS
+from steward.moderation.report import period as report_period
 
 REMOVABLE = [c for c in CATEGORIES if c[0] != "ok"]
 
@@ -97,8 +98,8 @@ class ConsistencyReportForm(forms.Form):
     account = forms.TypedChoiceField(label=_("Account"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, data: Any = None, *, accounts: Any = ()) -> None:
-        today = timezone.localdate()
-        super().__init__(data, initial={"start": today - dt.timedelta(days=30), "end": today})
+        start, end = report_period()
+        super().__init__(data, initial={"start": start, "end": end})
         account = self.fields["account"]
         assert isinstance(account, forms.TypedChoiceField)
         account.choices = [("", _("All accounts"))] + [(a.pk, a.display_name) for a in accounts]
@@ -112,5 +113,5 @@ class ConsistencyReportForm(forms.Form):
     def period(self) -> tuple[dt.date, dt.date, int | None]:
         """The chosen period and account; by default the 30 days up to today, every account."""
         d = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        end = d.get("end") or timezone.localdate()
-        return d.get("start") or end - dt.timedelta(days=30), end, d.get("account")
+        start, end = report_period(d.get("start"), d.get("end"))
+        return start, end, d.get("account")

@@ -75,6 +75,17 @@ def _window(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return first, last
 
 
+#: The period the report covers when none is asked for: the 30 days up to today.
+DEFAULT_DAYS = 30
+
+
+def period(start: dt.date | None = None, end: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """``start`` and ``end`` with what is missing filled in: ``end`` today, ``start``
+    ``DEFAULT_DAYS`` before ``end`` (the page, its form and the API share this default)."""
+    end = end or timezone.localdate()
+    return start or end - dt.timedelta(days=DEFAULT_DAYS), end
+
+
 def _rows(pairs: list[tuple[str, str, int]], labels: dict[str, str]) -> list[Row]:
     """``(key, outcome, n)`` triples as one row per key, in the order of ``labels``."""
     by: dict[str, Counter[str]] = {}
