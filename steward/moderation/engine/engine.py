@@ -43,8 +43,9 @@ class _PatternHits:
 
     def spans_of(self, rule: Rule | None) -> list[tuple[str, int, int]]:
         """("pattern", start, end) of the matches of ``rule``'s own blocks."""
-        own = f"{rule.id}#" if rule is not None else None
-        return [("pattern", s, e) for key, s, e in self._spans if own and key.startswith(own)]
+        if rule is None:
+            return []
+        return [("pattern", s, e) for key, s, e in self._spans if rule.owns(key)]
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):
@@ -305,11 +306,10 @@ class Engine:
         text = norm.original
         # A rule's own phrases are evidence only when that rule decided ("tires" is a harm cue of
         # the threat rule, and no evidence of anything in a kept comment about the bus).
-        own = f"rule:{rule.id}#" if rule is not None else "-"
         spans = [
             Span(h.span[0], h.span[1], text[h.span[0] : h.span[1]], h.category)
             for h in hits
-            if not h.category.startswith("rule:") or h.category.startswith(own)
+            if not h.category.startswith("rule:") or (rule is not None and rule.owns(h.category[5:]))
         ]
         # Structural spans index the lightly normalized text, whose length matches the original
         # except around NFKC expansions; clamp to stay inside the original.

@@ -178,6 +178,11 @@ class Rule:
         """The rule's condition blocks."""
         return [self.when, *self.any]
 
+    def owns(self, block_key: str) -> bool:
+        """Whether ``block_key`` (``Condition.key``: "<rule id>#when", "<rule id>#any<n>") is one
+        of this rule's blocks."""
+        return block_key.startswith(f"{self.id}#")
+
 
 @dataclass(frozen=True, slots=True)
 class RulePack:
