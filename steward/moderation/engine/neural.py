@@ -200,16 +200,17 @@ def merge(base: dict[str, np.ndarray], adapters: dict[str, np.ndarray]) -> dict[
         "head.b": adapters["head.b"].reshape(()),
     }
     for li in range(6):
+        wt, bias = {}, {}  # per linear layer: merged weight transposed, and its bias
         for short, key in _LINEARS.items():
-            full = base[f"encoder.layer.{li}.{key}.weight"]
             a, b = adapters[f"{li}.{short}.A"], adapters[f"{li}.{short}.B"]
-            merged = full + scale * (b @ a)
-            w[f"{li}.{short}.wt"] = np.ascontiguousarray(merged.T, np.float32)
-            w[f"{li}.{short}.b"] = base[f"encoder.layer.{li}.{key}.bias"]
+            wt[short] = (base[f"encoder.layer.{li}.{key}.weight"] + scale * (b @ a)).T
+            bias[short] = base[f"encoder.layer.{li}.{key}.bias"]
         # Query, key and value side by side: one matrix product instead of three.
-        qkv = [w.pop(f"{li}.{short}.wt") for short in "qkv"]
-        w[f"{li}.qkv.wt"] = np.ascontiguousarray(np.concatenate(qkv, axis=1))
-        w[f"{li}.qkv.b"] = np.concatenate([w.pop(f"{li}.{short}.b") for short in "qkv"])
+        w[f"{li}.qkv.wt"] = np.ascontiguousarray(np.concatenate([wt[s] for s in "qkv"], axis=1))
+        w[f"{li}.qkv.b"] = np.concatenate([bias[s] for s in "qkv"])
+        for short in "oif":
+            w[f"{li}.{short}.wt"] = np.ascontiguousarray(wt[short], np.float32)
+            w[f"{li}.{short}.b"] = bias[short]
         for ln in ("ln1", "ln2"):
             w[f"{li}.{ln}.w"] = adapters[f"{li}.{ln}.w"]
             w[f"{li}.{ln}.b"] = adapters[f"{li}.{ln}.b"]
