@@ -76,3 +76,12 @@ def test_a_comment_is_a_question_only_when_it_ends_as_one() -> None:
               "¿Buscas trabajo? Llámame", "No question here", "Why? Because we sell the best tacos."]  # fmt: skip
     assert [t for t in asks if not is_question(t)] == []
     assert [t for t in offers if is_question(t)] == []
+
+
+def test_rule_only_signals_are_no_feature_of_the_model() -> None:
+    # The shipped model never learned "is a question"; the rules read it, the model must not.
+    from steward.moderation.engine.signals import RULE_ONLY_SIGNALS, pseudo_tokens
+
+    struct = {"sig.url": 1.0, "sig.question": 1.0}
+    assert "sig.question" in RULE_ONLY_SIGNALS
+    assert pseudo_tokens("Any hoodies left?", set(), struct, None, with_post=False) == ("__sig_url",)

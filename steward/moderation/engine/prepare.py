@@ -66,12 +66,11 @@ def prepare(lex: Lexicon, text: str, post: str = "", *, with_post: bool = True) 
     lower = text.lower()  # both patterns read the lower-cased text; fold it once
     struct["sig.mine"] = 1.0 if own_case(lower, lowered=True) else 0.0
     struct["sig.request"] = 1.0 if asks_for_help(lower, lowered=True) else 0.0
+    struct["sig.question"] = 1.0 if is_question(text) else 0.0  # for the rules only
     post_norm, stems = _post(post) if post.strip() else (None, set())
     overlap = post_overlap(norm.tokens, stems) if post_norm is not None else None
     cats = {h.category for h in hits if not h.category.startswith("rule:")}
     extra = pseudo_tokens(text, cats, struct, overlap, with_post=with_post)
-    # For the rules only, added after the model's feature tokens (the model never learned it).
-    struct["sig.question"] = 1.0 if is_question(text) else 0.0
     return Prepared(
         norm, hits, light, struct, tuple(spans), overlap, post_norm, norm.tokens + extra,
         len(allowed),

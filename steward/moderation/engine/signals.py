@@ -272,6 +272,10 @@ def looks_like_name(text: str) -> bool:
     return False
 
 
+#: Signals for the rules only: the shipped model never learned them, so they are no feature tokens.
+RULE_ONLY_SIGNALS = frozenset({"sig.question"})
+
+
 def pseudo_tokens(
     original: str,
     lexicon_categories: set[str],
@@ -283,7 +287,8 @@ def pseudo_tokens(
     """Feature tokens the model reads beside the words: lexicon categories hit, structure
     (links, phones...), a person's name, a first-person own case, and overlap with the post."""
     out = [f"__lex_{c}" for c in sorted(lexicon_categories)]
-    out += [f"__{k.replace('.', '_')}" for k, v in struct_counts.items() if v]
+    out += [f"__{k.replace('.', '_')}" for k, v in struct_counts.items()
+            if v and k not in RULE_ONLY_SIGNALS]  # fmt: skip
     if with_post:
         if overlap is None:
             out.append("__post_none")
